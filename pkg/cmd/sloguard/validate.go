@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sloguard/sloguard/pkg/slo"
+)
+
+func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "the SLO config file (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return exitError
+	}
+	if *path == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: sloguard validate --config FILE")
+		return exitError
+	}
+	cfg, diags, err := loadConfig(*path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	printDiagnostics(stderr, *path, diags)
+	if diags.HasErrors() {
+		fmt.Fprintf(stderr, "%s: invalid: %d errors, %d warnings\n", *path, len(diags.Errors()), len(diags.Warnings()))
+		return exitInvalid
+	}
+	fmt.Fprintf(stdout, "%s: valid: %d services, %d SLOs, %d warnings\n", *path, len(cfg.Services), len(cfg.SLOs()), len(diags.Warnings()))
+	return exitOK
+}
+
+// loadConfig reads and parses an SLO config file. cfg holds every valid SLO even when diags
+// has errors; err is a file that cannot be read.
+func loadConfig(path string) (*slo.Config, slo.Diagnostics, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read SLO config: %w", err)
+	}
+	cfg, diags := slo.Parse(data)
+	if cfg == nil {
+		cfg = &slo.Config{}
+	}
+	return cfg, diags, nil
+}
+
+// printDiagnostics prints one "file:line:col: path: message" line per problem; warnings
+// say so before the message.
+func printDiagnostics(w io.Writer, path string, diags slo.Diagnostics) {
+	for _, d := range diags {
+		pos := path
+		if d.Line > 0 {
+			pos = fmt.Sprintf("%s:%d:%d", path, d.Line, d.Column)
+		}
+		msg := d.Message
+		if d.Severity == slo.SeverityWarning {
+			msg = "warning: " + msg
+		}
+		fmt.Fprintf(w, "%s: %s: %s\n", pos, d.Path, msg)
+	}
+}

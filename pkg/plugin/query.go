@@ -1,0 +1,140 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/sloguard/sloguard/pkg/slo"
+)
+
+// queryModel is DataQuery.JSON as the query editor (src/types.ts) writes it. Empty service
+// and slo select every SLO.
+type queryModel struct {
+	QueryType string   `json:"queryType"`
+	Service   string   `json:"service"`
+	SLO       string   `json:"slo"`
+	Windows   []string `json:"windows"`
+	Window    string   `json:"window"`
+	Instant   bool     `json:"instant"`
+}
+
+// queryRequest is one query ready for its handler: the parsed model, the SLOs it selects
+// and the request it came in.
+type queryRequest struct {
+	query     backend.DataQuery
+	model     queryModel
+	slos      []slo.SLO
+	config    *slo.Config
+	fromAlert bool
+}
+
+type queryHandler func(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse
+
+// queryHandlers routes by query type, like the SDK's QueryTypeMux, but with the SLO
+// selection and model parsing done once for every type.
+var queryHandlers = map[string]queryHandler{}
+
+// QueryData answers every query on its own: a bad query gets an error response naming the
+// field and the others still answer (partial success).
+func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	loaded := d.config.load()
+	fromAlert := req.GetHTTPHeader("FromAlert") == "true"
+	for _, q := range req.Queries {
+		resp.Responses[q.RefID] = d.query(ctx, q, loaded, fromAlert)
+	}
+	return resp, nil
+}
+
+func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded loadedConfig, fromAlert bool) backend.DataResponse {
+	if d.settingsErr != nil {
+		return badRequest("invalid data source settings: " + oneLine(d.settingsErr))
+	}
+	var m queryModel
+	if err := json.Unmarshal(q.JSON, &m); err != nil {
+		return badRequest(fieldError("query", err).Error())
+	}
+	if m.QueryType == "" {
+		m.QueryType = q.QueryType
+	}
+	h, ok := queryHandlers[m.QueryType]
+	if !ok {
+		return badRequest(fmt.Sprintf("queryType: unknown query type %q; use one of %s", m.QueryType, strings.Join(queryTypes(), ", ")))
+	}
+	if loaded.err != nil {
+		return badRequest(loaded.err.Error())
+	}
+	if loaded.cfg == nil {
+		return badRequest("SLO config: " + joinDiags(loaded.diags.Errors()))
+	}
+	slos, err := selectSLOs(loaded.cfg, m.Service, m.SLO)
+	if err != nil {
+		return badRequest(err.Error())
+	}
+	return h(ctx, d, queryRequest{query: q, model: m, slos: slos, config: loaded.cfg, fromAlert: fromAlert})
+}
+
+// selectSLOs picks the SLOs a query names; empty names select all.
+func selectSLOs(cfg *slo.Config, service, name string) ([]slo.SLO, error) {
+	var out []slo.SLO
+	serviceFound := service == ""
+	for _, s := range cfg.Services {
+		if service != "" && s.Name != service {
+			continue
+		}
+		serviceFound = true
+		for _, o := range s.SLOs {
+			if name == "" || o.Name == name {
+				out = append(out, o)
+			}
+		}
+	}
+	switch {
+	case !serviceFound:
+		return nil, fmt.Errorf("service: no service %q in the SLO config", service)
+	case name != "" && len(out) == 0:
+		return nil, fmt.Errorf("slo: no SLO %q in the SLO config%s", name, forService(service))
+	}
+	return out, nil
+}
+
+func forService(service string) string {
+	if service == "" {
+		return ""
+	}
+	return fmt.Sprintf(" for service %q", service)
+}
+
+func queryTypes() []string {
+	names := make([]string, 0, len(queryHandlers))
+	for n := range queryHandlers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// fieldError turns a JSON decoding error into one that names the field under prefix.
+func fieldError(prefix string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s.%s: must be a %s, got a JSON %s", prefix, te.Field, te.Type, te.Value)
+	}
+	return fmt.Errorf("%s: not valid JSON: %w", prefix, err)
+}
+
+func badRequest(msg string) backend.DataResponse {
+	return backend.ErrDataResponse(backend.StatusBadRequest, msg)
+}
+
+// downstream reports a database failure as a downstream error, so Grafana does not blame
+// the plugin for it.
+func downstream(err error) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourceDownstream, err.Error())
+}

@@ -1,0 +1,264 @@
+package plugin
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/sloguard/sloguard/pkg/slo"
+	"github.com/sloguard/sloguard/pkg/store"
+)
+
+// Settings is a data source's configuration, parsed once per instance from jsonData and
+// secureJsonData, with defaults applied.
+type Settings struct {
+	// DB holds the connection settings, including the password from secureJsonData.
+	DB store.PoolConfig
+	// Schema is the plugin-owned schema for rollups, alert state and incidents.
+	Schema string
+	// SLOConfig is inline SLO YAML; SLOConfigPath a file on the Grafana server. At most one.
+	SLOConfig     string
+	SLOConfigPath string
+	// Tables maps the log tables: jsonData fields win over the SLO config's `tables:`
+	// section, which wins over the defaults (see TablesFor).
+	Tables            slo.Tables
+	DetectionEnabled  bool
+	DetectionInterval time.Duration
+	Secrets           Secrets
+}
+
+// Secrets are the notification credentials from secureJsonData. They are handed to the
+// notifiers and nowhere else; String keeps them out of any formatted output.
+type Secrets struct {
+	SlackWebhookURL     string
+	SlackBotToken       string
+	PagerDutyRoutingKey string
+	SMTPPassword        string
+}
+
+// String reports which secrets are set, never their values.
+func (s Secrets) String() string {
+	var set []string
+	for name, v := range map[string]string{
+		"slackWebhookUrl": s.SlackWebhookURL, "slackBotToken": s.SlackBotToken,
+		"pagerDutyRoutingKey": s.PagerDutyRoutingKey, "smtpPassword": s.SMTPPassword,
+	} {
+		if v != "" {
+			set = append(set, name)
+		}
+	}
+	slices.Sort(set)
+	return "secrets set: [" + strings.Join(set, " ") + "]"
+}
+
+// GoString keeps secrets out of %#v as well.
+func (s Secrets) GoString() string { return s.String() }
+
+// Defaults and limits of the settings.
+const (
+	defaultHost              = "localhost"
+	defaultPort              = 5432
+	defaultSSLMode           = "prefer"
+	defaultMaxOpenConns      = 10
+	defaultConnectTimeout    = 10 * time.Second
+	defaultQueryTimeout      = 30 * time.Second
+	defaultDetectionInterval = 60 * time.Second
+	minDetectionInterval     = 10 * time.Second
+)
+
+var sslModes = []string{"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+
+// jsonSettings is jsonData as the front end (src/types.ts) and provisioning write it.
+type jsonSettings struct {
+	Host              string      `json:"host"`
+	Port              int         `json:"port"`
+	Database          string      `json:"database"`
+	User              string      `json:"user"`
+	SSLMode           string      `json:"sslMode"`
+	Schema            string      `json:"schema"`
+	SLOConfig         string      `json:"sloConfig"`
+	SLOConfigPath     string      `json:"sloConfigPath"`
+	RequestLogs       requestJSON `json:"requestLogs"`
+	JourneyLogs       journeyJSON `json:"journeyLogs"`
+	DetectionEnabled  bool        `json:"detectionEnabled"`
+	DetectionInterval string      `json:"detectionInterval"`
+	MaxOpenConns      int         `json:"maxOpenConns"`
+	ConnectTimeout    int         `json:"connectTimeout"`
+	QueryTimeout      int         `json:"queryTimeout"`
+}
+
+type requestJSON struct {
+	Table          string `json:"table"`
+	Service        string `json:"service"`
+	StatusCode     string `json:"statusCode"`
+	ResponseTimeMS string `json:"responseTimeMs"`
+	Timestamp      string `json:"timestamp"`
+	Route          string `json:"route"`
+}
+
+type journeyJSON struct {
+	Table       string `json:"table"`
+	JourneyID   string `json:"journeyId"`
+	JourneyName string `json:"journeyName"`
+	StepName    string `json:"stepName"`
+	StepOrder   string `json:"stepOrder"`
+	Success     string `json:"success"`
+	DurationMS  string `json:"durationMs"`
+	Timestamp   string `json:"timestamp"`
+}
+
+// LoadSettings parses and validates a data source's settings. Every invalid field is
+// reported, each naming the field (jsonData.port: ...); secrets never appear in the errors.
+func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
+	var js jsonSettings
+	if len(bytes.TrimSpace(ds.JSONData)) > 0 {
+		if err := json.Unmarshal(ds.JSONData, &js); err != nil {
+			return Settings{}, fieldError("jsonData", err)
+		}
+	}
+	sec := ds.DecryptedSecureJSONData
+	s := Settings{
+		DB: store.PoolConfig{
+			Host:             or(js.Host, defaultHost),
+			Port:             orInt(js.Port, defaultPort),
+			Database:         js.Database,
+			User:             js.User,
+			Password:         sec["password"],
+			SSLMode:          or(js.SSLMode, defaultSSLMode),
+			MaxConns:         int32(orInt(js.MaxOpenConns, defaultMaxOpenConns)),
+			ConnectTimeout:   orSeconds(js.ConnectTimeout, defaultConnectTimeout),
+			StatementTimeout: orSeconds(js.QueryTimeout, defaultQueryTimeout),
+		},
+		Schema:           or(js.Schema, store.DefaultSchema),
+		SLOConfig:        js.SLOConfig,
+		SLOConfigPath:    strings.TrimSpace(js.SLOConfigPath),
+		Tables:           js.tables(),
+		DetectionEnabled: js.DetectionEnabled,
+		Secrets: Secrets{
+			SlackWebhookURL:     sec["slackWebhookUrl"],
+			SlackBotToken:       sec["slackBotToken"],
+			PagerDutyRoutingKey: sec["pagerDutyRoutingKey"],
+			SMTPPassword:        sec["smtpPassword"],
+		},
+	}
+
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("jsonData.%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if s.DB.Port < 1 || s.DB.Port > 65535 {
+		bad("port", "must be between 1 and 65535, got %d", s.DB.Port)
+	}
+	if strings.TrimSpace(s.DB.Database) == "" {
+		bad("database", "is required")
+	}
+	if strings.TrimSpace(s.DB.User) == "" {
+		bad("user", "is required")
+	}
+	if !slices.Contains(sslModes, s.DB.SSLMode) {
+		bad("sslMode", "must be one of %s, got %q", strings.Join(sslModes, ", "), s.DB.SSLMode)
+	}
+	if err := store.ValidateSchema(s.Schema); err != nil {
+		bad("schema", "%v, got %q", err, s.Schema)
+	}
+	if strings.TrimSpace(s.SLOConfig) != "" && s.SLOConfigPath != "" {
+		bad("sloConfigPath", "set either sloConfig (inline YAML) or sloConfigPath, not both")
+	}
+	for _, f := range js.tableFields() {
+		check := slo.ValidateIdentifier
+		if f.table {
+			check = slo.ValidateTableName
+		}
+		if err := check(f.value); f.value != "" && err != nil {
+			bad(f.path, "%v", err)
+		}
+	}
+	if js.MaxOpenConns < 0 || js.MaxOpenConns > 100 {
+		bad("maxOpenConns", "must be between 1 and 100, got %d", js.MaxOpenConns)
+	}
+	if js.ConnectTimeout < 0 || js.ConnectTimeout > 300 {
+		bad("connectTimeout", "must be between 1 and 300 seconds, got %d", js.ConnectTimeout)
+	}
+	if js.QueryTimeout < 0 || js.QueryTimeout > 3600 {
+		bad("queryTimeout", "must be between 1 and 3600 seconds, got %d", js.QueryTimeout)
+	}
+	s.DetectionInterval = defaultDetectionInterval
+	if js.DetectionInterval != "" {
+		d, err := time.ParseDuration(js.DetectionInterval)
+		switch {
+		case err != nil:
+			bad("detectionInterval", "must be a duration such as 60s or 2m, got %q", js.DetectionInterval)
+		case d < minDetectionInterval:
+			bad("detectionInterval", "must be at least %s, got %s", minDetectionInterval, d)
+		default:
+			s.DetectionInterval = d
+		}
+	}
+	return s, errors.Join(errs...)
+}
+
+// tables is the table mapping exactly as set in jsonData, without defaults.
+func (js jsonSettings) tables() slo.Tables {
+	r, j := js.RequestLogs, js.JourneyLogs
+	return slo.Tables{
+		Requests: slo.RequestTable{Table: r.Table, Service: r.Service, StatusCode: r.StatusCode,
+			ResponseTimeMS: r.ResponseTimeMS, Timestamp: r.Timestamp, Route: r.Route},
+		Journeys: slo.JourneyTable{Table: j.Table, JourneyID: j.JourneyID, JourneyName: j.JourneyName,
+			StepName: j.StepName, StepOrder: j.StepOrder, Success: j.Success, DurationMS: j.DurationMS,
+			Timestamp: j.Timestamp},
+	}
+}
+
+type tableField struct {
+	path  string
+	value string
+	table bool
+}
+
+// tableFields lists the table-mapping fields by their jsonData path, for validation.
+func (js jsonSettings) tableFields() []tableField {
+	r, j := js.RequestLogs, js.JourneyLogs
+	return []tableField{
+		{"requestLogs.table", r.Table, true},
+		{"requestLogs.service", r.Service, false},
+		{"requestLogs.statusCode", r.StatusCode, false},
+		{"requestLogs.responseTimeMs", r.ResponseTimeMS, false},
+		{"requestLogs.timestamp", r.Timestamp, false},
+		{"requestLogs.route", r.Route, false},
+		{"journeyLogs.table", j.Table, true},
+		{"journeyLogs.journeyId", j.JourneyID, false},
+		{"journeyLogs.journeyName", j.JourneyName, false},
+		{"journeyLogs.stepName", j.StepName, false},
+		{"journeyLogs.stepOrder", j.StepOrder, false},
+		{"journeyLogs.success", j.Success, false},
+		{"journeyLogs.durationMs", j.DurationMS, false},
+		{"journeyLogs.timestamp", j.Timestamp, false},
+	}
+}
+
+func or(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	return strings.TrimSpace(v)
+}
+
+func orInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func orSeconds(v int, def time.Duration) time.Duration {
+	if v == 0 {
+		return def
+	}
+	return time.Duration(v) * time.Second
+}

@@ -1,0 +1,225 @@
+package slo
+
+import (
+	"sort"
+	"strings"
+)
+
+// ruleKeys are the keys of one entry of `alert_rules:`. notification_channels is the seed's
+// name for channels.
+var ruleKeys = []string{"type", "budget_fraction", "burn_rate", "long_window", "short_window", "for",
+	"severity", "channels", "notification_channels", "min_bad_events", "remaining_below", "opens_incident", "description"}
+
+var ruleHints = map[string]string{
+	"condition": "condition strings are not supported (seed ERRATA 4); use type, budget_fraction or burn_rate, long_window, short_window and for",
+}
+
+// burnOnly and remainingOnly are the keys that apply to one rule kind only.
+var (
+	burnOnly      = []string{"budget_fraction", "burn_rate", "long_window", "short_window", "min_bad_events"}
+	remainingOnly = []string{"remaining_below"}
+)
+
+// rules reads `alert_rules:` into cfg.Rules: an entry named like a default rule overrides the
+// fields it gives; an invalid entry is reported, left out of cfg.Rules (a default one too) and
+// remembered in p.badRules.
+func (p *parser) rules(e entry, cfg *Config) {
+	ents, ok := p.entries(e.val, e.path, "a mapping of rule names to rules")
+	if !ok {
+		return
+	}
+	defaults := DefaultRules()
+	for _, re := range ents {
+		base, isDefault := defaults[re.name]
+		if r, ok := p.rule(re, base, isDefault); ok {
+			cfg.Rules[re.name] = r
+		} else {
+			delete(cfg.Rules, re.name)
+			p.badRules[re.name] = true
+		}
+	}
+}
+
+// rule reads one rule over base (the default of that name, or the zero Rule).
+func (p *parser) rule(e entry, r Rule, isDefault bool) (Rule, bool) {
+	before := p.errors
+	r.Name = e.name
+	if !namePattern.MatchString(e.name) {
+		p.errorf(e.key, e.path, "invalid rule name: %s", nameRule)
+	}
+	f, ok := p.fields(e.val, e.path, "a mapping (a rule with type, severity, and budget_fraction or burn_rate and long_window)", ruleKeys, ruleHints)
+	if !ok {
+		return r, false
+	}
+	if te, ok := present(f, "type"); ok {
+		if k, ok := p.oneOf(te, ruleKinds); ok && isDefault && RuleKind(k) != r.Kind {
+			p.errorf(te.val, te.path, "built-in rule %q is of type %s; give a rule of type %s another name", e.name, r.Kind, k)
+		} else if ok {
+			r.Kind = RuleKind(k)
+		}
+	} else if !isDefault {
+		p.required(f, e, "type", "burn_rate or budget_remaining")
+	}
+	p.ruleThreshold(f, &r)
+	p.ruleWindows(f, &r)
+	if se, ok := present(f, "severity"); ok {
+		r.Severity, _ = p.oneOf(se, alertSeverities)
+	} else if !isDefault {
+		p.required(f, e, "severity", "one of "+strings.Join(alertSeverities, ", "))
+	}
+	p.ruleChannels(f, &r)
+	if me, ok := present(f, "min_bad_events"); ok {
+		if v, ok := p.integer(me); ok && v < 0 {
+			p.errorf(me.val, me.path, "must be >= 0%s", got(me))
+		} else if ok {
+			r.MinBadEvents = v
+		}
+	}
+	if re, ok := present(f, "remaining_below"); ok {
+		if v, ok := p.number(re); ok && (v <= 0 || v > 1) {
+			p.errorf(re.val, re.path, "must be a fraction of the budget in (0, 1], e.g. 0.10 for 10 %%%s", got(re))
+		} else if ok {
+			r.RemainingBelow = v
+		}
+	}
+	if oe, ok := present(f, "opens_incident"); ok {
+		r.OpensIncident, _ = p.boolean(oe)
+	}
+	if de, ok := present(f, "description"); ok {
+		r.Description, _ = p.str(de)
+	}
+	p.checkRuleKind(f, e, r)
+	return r, p.errors == before
+}
+
+// ruleThreshold reads budget_fraction or burn_rate.
+func (p *parser) ruleThreshold(f map[string]entry, r *Rule) {
+	bf, hasBF := present(f, "budget_fraction")
+	br, hasBR := present(f, "burn_rate")
+	if hasBF && hasBR {
+		p.errorf(br.key, br.path, "set either budget_fraction or burn_rate, not both")
+		return
+	}
+	if hasBF {
+		if v, ok := p.number(bf); ok && (v <= 0 || v > 1) {
+			p.errorf(bf.val, bf.path, "must be a fraction of the budget in (0, 1], e.g. 0.02 for 2 %%%s", got(bf))
+		} else if ok {
+			r.BudgetFraction, r.BurnRate = v, 0
+		}
+	}
+	if hasBR {
+		if v, ok := p.number(br); ok && v <= 0 {
+			p.errorf(br.val, br.path, "must be > 0%s", got(br))
+		} else if ok {
+			r.BurnRate = v
+		}
+	}
+}
+
+// ruleWindows reads long_window, short_window (long/12 when a new long window comes without
+// one) and for.
+func (p *parser) ruleWindows(f map[string]entry, r *Rule) {
+	_, hasShort := present(f, "short_window")
+	if le, ok := present(f, "long_window"); ok {
+		if _, d, ok := p.window(le, false); ok {
+			r.Long = d
+			if !hasShort {
+				r.Short = d / shortWindowDivisor
+			}
+		}
+	}
+	if se, ok := present(f, "short_window"); ok {
+		if _, d, ok := p.window(se, false); ok {
+			r.Short = d
+		}
+	}
+	if fe, ok := present(f, "for"); ok {
+		if _, d, ok := p.window(fe, true); ok {
+			r.For = d
+		}
+	}
+}
+
+// ruleChannels reads channels (or the seed's notification_channels).
+func (p *parser) ruleChannels(f map[string]entry, r *Rule) {
+	ce, hasC := present(f, "channels")
+	ne, hasN := present(f, "notification_channels")
+	if hasC && hasN {
+		p.errorf(ne.key, ne.path, "set either channels or notification_channels, not both")
+		return
+	}
+	if hasN {
+		ce, hasC = ne, true
+	}
+	if !hasC {
+		return
+	}
+	items, ok := p.list(ce)
+	if !ok {
+		return
+	}
+	r.Channels = []string{}
+	for _, it := range items {
+		c, ok := p.oneOf(it, channelNames)
+		switch {
+		case !ok:
+		case contains(r.Channels, c):
+			p.warnf(it.val, it.path, "channel %q is listed twice", c)
+		default:
+			r.Channels = append(r.Channels, c)
+		}
+	}
+}
+
+// checkRuleKind checks the merged rule against its kind: the keys given must apply to it and
+// what it needs must be there.
+func (p *parser) checkRuleKind(f map[string]entry, e entry, r Rule) {
+	var wrong []string
+	switch r.Kind {
+	case KindBurnRate:
+		wrong = remainingOnly
+		if _, given := present(f, "budget_fraction"); !given && r.BudgetFraction <= 0 && r.BurnRate <= 0 {
+			if _, given := present(f, "burn_rate"); !given {
+				p.errorf(e.key, child(e.path, "budget_fraction"), "required: the fraction of the budget spent when the rule fires, e.g. 0.02 (or give burn_rate)")
+			}
+		}
+		if _, given := present(f, "long_window"); !given && r.Long <= 0 {
+			p.errorf(e.key, child(e.path, "long_window"), "required: the long look-back window, e.g. 1h")
+		}
+		if r.Long > 0 && r.Short >= r.Long {
+			at, ok := f["short_window"]
+			if !ok {
+				at, ok = f["long_window"]
+			}
+			if !ok {
+				at = entry{path: e.path, val: e.key}
+			}
+			p.errorf(at.val, at.path, "short_window (%s) must be shorter than long_window (%s); usually long/12", FormatWindow(r.Short), FormatWindow(r.Long))
+		}
+	case KindBudgetRemaining:
+		wrong = burnOnly
+		if _, given := present(f, "remaining_below"); !given && r.RemainingBelow <= 0 {
+			p.errorf(e.key, child(e.path, "remaining_below"), "required: the remaining budget fraction below which the rule fires, e.g. 0.10")
+		}
+	}
+	for _, k := range wrong {
+		if ke, ok := present(f, k); ok {
+			p.errorf(ke.key, ke.path, "does not apply to rules of type %s", r.Kind)
+		}
+	}
+}
+
+// ruleNames lists every rule name, valid or not, sorted.
+func (p *parser) ruleNames(cfg *Config) []string {
+	var out []string
+	for name := range cfg.Rules {
+		out = append(out, name)
+	}
+	for name := range p.badRules {
+		if _, ok := cfg.Rules[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

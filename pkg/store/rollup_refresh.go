@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DefaultGrace is how late a log row may arrive after its timestamp and still be counted in
+// the rollups: every refresh recomputes the minutes of the last DefaultGrace before the
+// previous refresh, and readers take those minutes from raw rows.
+const DefaultGrace = 5 * time.Minute
+
+// TxStarter starts a transaction: a pool, a connection, or a transaction (a savepoint).
+type TxStarter interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// RefreshResult says what one Refresh did.
+type RefreshResult struct {
+	// Skipped is true when another process was refreshing the series (nothing was done).
+	Skipped bool
+	// From and To are the range of minutes recomputed from raw rows, [From, To); empty when
+	// nothing was due. To is the new CoveredTo.
+	From, To time.Time
+	// CoveredTo is how far the series' rollups are complete after the refresh.
+	CoveredTo time.Time
+	// Minutes is how many minutes with events the recomputation found; Written how many
+	// rollup rows it inserted or changed (unchanged rows are not rewritten); Deleted how many
+	// rows of minutes that became empty it removed.
+	Minutes, Written, Deleted int64
+}
+
+// Refresh brings the per-minute rollups of def up to floor_minute(now), which must not be
+// ahead of the wall clock. The first refresh of a series backfills from its earliest row;
+// later ones recompute only [floor_minute(covered_to - grace), floor_minute(now)), plus, for
+// journeys, the first minutes of the journeys with a row in that range, so a late row is
+// counted as long as it arrived within grace after its timestamp. The cost follows the new
+// and the grace rows, not the table size.
+//
+// It runs in its own transaction (a savepoint inside tx) holding a transaction-level
+// advisory lock on the series; when another process holds it, Refresh does nothing and
+// returns Skipped (not an error). A now before the series' covered_to is a no-op.
+func Refresh(ctx context.Context, db TxStarter, schema string, def Series, now time.Time, grace time.Duration) (RefreshResult, error) {
+	if err := ValidateSchema(schema); err != nil {
+		return RefreshResult{}, fmt.Errorf("refresh %s: schema %q: %w", def.Key(), schema, err)
+	}
+	if grace < 0 {
+		return RefreshResult{}, fmt.Errorf("refresh %s: negative grace %s", def.Key(), grace)
+	}
+	if now.IsZero() {
+		return RefreshResult{}, fmt.Errorf("refresh %s: zero time", def.Key())
+	}
+	var res RefreshResult
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var locked bool
+		// JIT off for the transaction: see noJIT.
+		if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)), set_config('jit', 'off', true)",
+			RefreshLockKey(schema, def)).Scan(&locked, nil); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if !locked {
+			res.Skipped = true
+			return nil
+		}
+		var err error
+		res, err = refreshLocked(ctx, tx, schema, def, now, grace)
+		return err
+	})
+	if err != nil {
+		return RefreshResult{}, fmt.Errorf("refresh %s: %w", def.Key(), err)
+	}
+	return res, nil
+}
+
+// RefreshLockKey is the name of the advisory lock a refresh of def holds:
+// pg_try_advisory_xact_lock(hashtextextended(RefreshLockKey(...), 0)).
+func RefreshLockKey(schema string, def Series) string {
+	return "sloguard.rollup:" + schema + ":" + def.Key()
+}
+
+// refreshLocked is Refresh once the lock is held.
+func refreshLocked(ctx context.Context, tx pgx.Tx, schema string, def Series, now time.Time, grace time.Duration) (RefreshResult, error) {
+	end := floorMinute(now)
+	st, found, err := ReadRollupState(ctx, tx, schema, def)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	var start time.Time
+	switch {
+	case found && !st.CoveredTo.Before(end):
+		return RefreshResult{CoveredTo: st.CoveredTo}, nil
+	case found:
+		start = floorMinute(st.CoveredTo.Add(-grace))
+	default:
+		first, ok, err := earliestRow(ctx, tx, def)
+		if err != nil {
+			return RefreshResult{}, err
+		}
+		start = end
+		if ok && first.Before(end) {
+			start = floorMinute(first)
+		}
+	}
+	res := RefreshResult{From: start, To: end, CoveredTo: end}
+	if start.Before(end) {
+		sql, args := recomputeSQL(schema, def, start, end)
+		if err := tx.QueryRow(ctx, sql, args...).Scan(&res.Minutes, &res.Written, &res.Deleted); err != nil {
+			return RefreshResult{}, fmt.Errorf("recompute %s..%s: %w", start.Format(time.RFC3339), end.Format(time.RFC3339), err)
+		}
+	} else {
+		res.From = end
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+` AS s
+		(series, definition, covered_to, refreshed_at) VALUES ($1, $2, $3, clock_timestamp())
+		ON CONFLICT (series) DO UPDATE SET definition = excluded.definition,
+			covered_to = excluded.covered_to, refreshed_at = excluded.refreshed_at`,
+		def.Key(), string(def.Definition()), end)
+	if err != nil {
+		return RefreshResult{}, fmt.Errorf("save rollup state: %w", err)
+	}
+	return res, nil
+}
+
+// earliestRow returns the time of the series' first row; ok is false for an empty series.
+func earliestRow(ctx context.Context, db DBTX, def Series) (time.Time, bool, error) {
+	var p params
+	q := def.bind(&p)
+	var first *time.Time
+	sql := "SELECT min(" + q.ts("t") + ")::timestamptz FROM " + q.from("t") + " WHERE " + q.scope("t")
+	if err := db.QueryRow(ctx, sql, p.args...).Scan(&first); err != nil {
+		return time.Time{}, false, fmt.Errorf("earliest row: %w", err)
+	}
+	if first == nil {
+		return time.Time{}, false, nil
+	}
+	return *first, true, nil
+}
+
+// recomputeSQL is one statement (one snapshot) that recomputes the minutes of def in [start,
+// end) — for journeys also the earlier first minutes of journeys with a row in the range —
+// upserts them (rewriting only changed rows), deletes the range's minutes that are now empty
+// and returns (minutes, written, deleted).
+func recomputeSQL(schema string, def Series, start, end time.Time) (string, []any) {
+	var p params
+	q := def.bind(&p)
+	key, lo, hi := p.add(def.Key()), p.add(start.UTC()), p.add(end.UTC())
+	lo, hi = lo+"::timestamptz", hi+"::timestamptz"
+	var computed string
+	if def.Requests != nil {
+		computed = "computed AS (SELECT " + q.minute("t") + " AS minute, " + q.requestCounts("t") +
+			" FROM " + q.from("t") + " WHERE " + q.requestWhere("t") + " AND " + q.between("t", lo, hi) + " GROUP BY 1)"
+	} else {
+		// touched: journeys with a row in the range; early: the first minutes before the
+		// range of those journeys, which a late row may have changed; every journey that
+		// starts in an early minute has a row in it.
+		computed = "touched AS (" + q.journeyIDsBetween(lo, hi) + "), " +
+			"early AS (" + q.firstMinutes("SELECT * FROM touched", "j.first_ts < "+lo) + "), " +
+			"candidates AS (SELECT * FROM touched UNION " + q.journeyIDsInMinutes("SELECT * FROM early") + "), " +
+			"computed AS (" + q.journeyMinuteCounts("SELECT * FROM candidates",
+			"(j.first_ts >= "+lo+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM early)") + ")"
+	}
+	rollup := pgx.Identifier{schema, "sli_rollup"}.Sanitize()
+	sql := "WITH " + computed + ", " +
+		"written AS (INSERT INTO " + rollup + " AS r (series, minute, good, valid) SELECT " + key + ", minute, good, valid FROM computed" +
+		" ON CONFLICT (series, minute) DO UPDATE SET good = excluded.good, valid = excluded.valid" +
+		" WHERE (r.good, r.valid) IS DISTINCT FROM (excluded.good, excluded.valid) RETURNING 1), " +
+		"deleted AS (DELETE FROM " + rollup + " r WHERE r.series = " + key + " AND r.minute >= " + lo + " AND r.minute < " + hi +
+		" AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.minute = r.minute) RETURNING 1) " +
+		"SELECT (SELECT count(*) FROM computed), (SELECT count(*) FROM written), (SELECT count(*) FROM deleted)"
+	return sql, p.args
+}
+
+// RollupState is how far a series' rollups are complete.
+type RollupState struct {
+	// CoveredTo: every minute before it has been computed at least once.
+	CoveredTo time.Time
+	// RefreshedAt is the database clock at the last refresh.
+	RefreshedAt time.Time
+}
+
+// ReadRollupState returns the state of def's rollups; found is false before its first
+// refresh.
+func ReadRollupState(ctx context.Context, db DBTX, schema string, def Series) (st RollupState, found bool, err error) {
+	err = db.QueryRow(ctx, "SELECT covered_to, refreshed_at FROM "+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+
+		" WHERE series = $1", def.Key()).Scan(&st.CoveredTo, &st.RefreshedAt)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return RollupState{}, false, nil
+	case err != nil:
+		return RollupState{}, false, fmt.Errorf("read rollup state of %s: %w", def.Key(), err)
+	}
+	st.CoveredTo, st.RefreshedAt = st.CoveredTo.UTC(), st.RefreshedAt.UTC()
+	return st, true, nil
+}
