@@ -1,88 +1,73 @@
 #!/usr/bin/env bash
-# Makes sure a PostgreSQL answers for the tests and prints shell assignments to eval:
-#   TEST_DATABASE_URL           a superuser URL of database "test";
-#   TEST_PASSWORD_DATABASE_URL  a role whose password the server really checks (scram), for
-#                               the wrong-password health test; empty when the server's
-#                               pg_hba.conf is not ours to change.
-# The server is, in order: TEST_DATABASE_URL if set and reachable; the local server at
-# 127.0.0.1:5432, started with pg_ctlcluster if it is installed but down; otherwise a
-# throwaway cluster made with initdb under .cache/pg (port 55432).
+# Gives the tests a PostgreSQL of their own and prints shell assignments to eval:
+#   TEST_DATABASE_URL  a superuser URL of database "test" on a server that checks passwords;
+#   TEST_PG_DATADIR    the throwaway cluster to stop afterwards (empty when none was made).
+#
+# With TEST_DATABASE_URL already set and answering, that server is used as it is. Otherwise a
+# throwaway cluster is made with initdb in a temporary directory: scram-sha-256 on TCP with a
+# random superuser password, on a free port of 127.0.0.1, touching nothing else on the
+# machine. `ensure-postgres.sh --stop DIR` stops it and removes it.
 # Diagnostics go to stderr.
 set -euo pipefail
 
 log() { echo "ensure-postgres: $*" >&2; }
 
-pw_role=sloguard_pwcheck
-pw_secret=sloguard-pwcheck-secret
+# as_owner runs a command as the cluster's owner: postgres when we are root (initdb refuses
+# root), ourselves otherwise.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 
-# finish prints the assignments for a reachable superuser URL, setting up the password role
-# (a scram-sha-256 pg_hba.conf line for that role alone, first so that it wins over trust).
-finish() {
-  local url=$1 pw_url="" hba host port
-  hba=$(psql "$url" -tAc 'SHOW hba_file' 2>/dev/null || true)
-  if [ -n "$hba" ] && [ -w "$hba" ]; then
-    if ! grep -q "^host all $pw_role " "$hba"; then
-      sed -i "1i host all $pw_role 127.0.0.1/32 scram-sha-256" "$hba"
-    fi
-    psql "$url" -qtAc "SELECT pg_reload_conf()" >/dev/null
-    psql "$url" -qc "DO \$\$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$pw_role') THEN CREATE ROLE $pw_role LOGIN; END IF;
-      END \$\$; SET password_encryption = 'scram-sha-256'; ALTER ROLE $pw_role PASSWORD '$pw_secret'" >/dev/null
-    host=$(psql "$url" -tAc "SELECT coalesce(host(inet_server_addr()), '127.0.0.1')")
-    port=$(psql "$url" -tAc "SELECT current_setting('port')")
-    pw_url="postgres://$pw_role:$pw_secret@$host:$port/test?sslmode=disable"
-  else
-    log "cannot edit pg_hba.conf of this server: the wrong-password test will not run"
+bindir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$d" ] && command -v pg_ctl >/dev/null 2>&1; then d=$(dirname "$(command -v pg_ctl)"); fi
+  echo "$d"
+}
+
+if [ "${1:-}" = "--stop" ]; then
+  dir=${2:?usage: ensure-postgres.sh --stop DIR}
+  if [ -f "$dir/data/PG_VERSION" ]; then
+    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
-  printf 'TEST_DATABASE_URL=%q\nTEST_PASSWORD_DATABASE_URL=%q\n' "$url" "$pw_url"
+  rm -rf "$dir"
   exit 0
-}
-
-reachable() {
-  # psql accepts a URL; -tAc prints 1 when the query ran.
-  [ "$(psql "$1" -tAc 'SELECT 1' 2>/dev/null)" = "1" ]
-}
+fi
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  if reachable "$TEST_DATABASE_URL"; then finish "$TEST_DATABASE_URL"; fi
-  log "TEST_DATABASE_URL is set but does not answer; trying a local server"
+  if [ "$(PGCONNECT_TIMEOUT=5 psql -w "$TEST_DATABASE_URL" -tAc 'SELECT 1' 2>/dev/null)" = 1 ]; then
+    printf 'TEST_DATABASE_URL=%q\nTEST_PG_DATADIR=\n' "$TEST_DATABASE_URL"
+    exit 0
+  fi
+  log "TEST_DATABASE_URL is set but does not answer; making a throwaway cluster"
 fi
 
-local_url="postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-if reachable "$local_url"; then finish "$local_url"; fi
-
-if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
-  log "starting PostgreSQL $version (pg_ctlcluster)"
-  pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 || true
-  for _ in $(seq 1 30); do
-    if reachable "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"; then
-      psql "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable" -qc 'CREATE DATABASE test' >/dev/null 2>&1 || true
-      if reachable "$local_url"; then finish "$local_url"; fi
-    fi
-    sleep 1
-  done
-  log "the local cluster did not come up; making a throwaway one"
-fi
-
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$bindir" ]; then
-  log "no PostgreSQL found: install it (apt-get install postgresql) or set TEST_DATABASE_URL"
+bin=$(bindir)
+if [ -z "$bin" ]; then
+  log "no PostgreSQL server binaries: install them (apt-get install postgresql) or set TEST_DATABASE_URL"
   exit 1
 fi
-root=$(cd "$(dirname "$0")/.." && pwd)
-data="$root/.cache/pg/data"
-port=55432
-run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-mkdir -p "$root/.cache/pg"
-if [ ! -f "$data/PG_VERSION" ]; then
-  [ "$(id -u)" = 0 ] && chown postgres "$root/.cache/pg"
-  log "initdb $data"
-  run "'$bindir/initdb' -D '$data' -U postgres -A trust" >&2
-fi
-url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-if ! reachable "$url"; then
-  run "'$bindir/pg_ctl' -D '$data' -l '$root/.cache/pg/log' -w -o '-p $port -k /tmp -c listen_addresses=127.0.0.1' start" >&2
-fi
-psql "$url" -qc 'CREATE DATABASE test' >/dev/null 2>&1 || true
-finish "postgres://postgres@127.0.0.1:$port/test?sslmode=disable"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sloguard-pg.XXXXXX")
+chmod 755 "$dir"
+password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+printf '%s\n' "$password" >"$dir/pwfile"
+if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; fi
+as_owner "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" \
+  --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
+  cat "$dir/initdb.log" >&2
+  exit 1
+}
+rm -f "$dir/pwfile"
+for port in $(seq 55432 55499); do
+  if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null 2>&1; then
+    url="postgres://postgres:$password@127.0.0.1:$port/test?sslmode=disable"
+    as_owner "$bin/psql" -w -h "$dir" -p "$port" -U postgres -d postgres -qc 'CREATE DATABASE test' >/dev/null
+    log "throwaway PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
+    printf 'TEST_DATABASE_URL=%q\nTEST_PG_DATADIR=%q\n' "$url" "$dir"
+    exit 0
+  fi
+done
+cat "$dir/server.log" >&2
+log "could not start the throwaway cluster"
+exit 1

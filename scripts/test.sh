@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh checkout: makes sure PostgreSQL answers, installs the front-end
-# packages, then Go format/vet checks, Go unit and PostgreSQL integration tests with -race,
-# front-end tests, the type check and lint. Exits non-zero on the first failing step.
+# Runs every test from a fresh checkout: a PostgreSQL of the tests' own (scripts/
+# ensure-postgres.sh), the front-end packages, gofmt and go vet, Go unit and PostgreSQL
+# integration tests with -race, the front-end tests, the type check, lint, and both builds of
+# the plugin (mage and webpack). Exits non-zero on the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
 step "PostgreSQL"
-eval "$(scripts/ensure-postgres.sh)"
-export TEST_DATABASE_URL TEST_PASSWORD_DATABASE_URL
-echo "using $TEST_DATABASE_URL"
+pg_env=$(scripts/ensure-postgres.sh)
+eval "$pg_env"
+export TEST_DATABASE_URL
+if [ -n "$TEST_PG_DATADIR" ]; then
+  trap 'scripts/ensure-postgres.sh --stop "$TEST_PG_DATADIR"' EXIT
+fi
+echo "using ${TEST_DATABASE_URL/:\/\/*@/://***@}"
 
 step "gofmt and go vet"
-unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
@@ -35,3 +40,8 @@ npm run --silent lint
 
 step "front-end tests"
 npm test
+
+step "plugin builds (mage build:linux, webpack)"
+go tool mage build:linux
+npm run --silent build
+ls dist/module.js dist/plugin.json dist/gpx_sloguard_linux_amd64

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -31,8 +30,11 @@ type Datasource struct {
 	logger      log.Logger
 	resources   backend.CallResourceHandler
 
-	schemaMu      sync.Mutex
-	schemaVersion int32 // the migrated version; 0 until a migration succeeded
+	// schemaSem serializes migrations (a one-slot semaphore, so that a waiting request
+	// still honours its context); schemaVersion is the migrated version, 0 until one
+	// succeeded.
+	schemaSem     chan struct{}
+	schemaVersion int32
 }
 
 var (
@@ -46,7 +48,7 @@ var (
 // instance keeps the error and reports it from CheckHealth and every query, so the user sees
 // what to fix instead of a generic plugin failure.
 func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	d := &Datasource{logger: log.DefaultLogger.With("datasource", s.UID)}
+	d := &Datasource{logger: log.DefaultLogger.With("datasource", s.UID), schemaSem: make(chan struct{}, 1)}
 	d.settings, d.settingsErr = LoadSettings(s)
 	d.config = newConfigSource(d.settings.SLOConfig, d.settings.SLOConfigPath)
 	mux := http.NewServeMux()
@@ -73,8 +75,12 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 // ensureSchema migrates the plugin schema once per instance; a failed attempt (database
 // down at start) is retried by the next caller.
 func (d *Datasource) ensureSchema(ctx context.Context) (int32, error) {
-	d.schemaMu.Lock()
-	defer d.schemaMu.Unlock()
+	select {
+	case d.schemaSem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, fmt.Errorf("migrate plugin schema %s: %w", d.settings.Schema, ctx.Err())
+	}
+	defer func() { <-d.schemaSem }()
 	if d.schemaVersion > 0 {
 		return d.schemaVersion, nil
 	}

@@ -32,6 +32,10 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	loaded := d.config.load()
 	checks := []healthCheck{configCheck(loaded)}
 	checks = append(checks, d.databaseChecks(ctx, loaded.cfg)...)
+	if d.settings.DetectionEnabled {
+		checks = append(checks, healthCheck{Name: "detection", OK: true,
+			Message: "note: the built-in detection loop is not part of this version; detectionEnabled has no effect yet"})
+	}
 	return healthResult(checks), nil
 }
 
@@ -69,10 +73,7 @@ func configCheck(l loadedConfig) healthCheck {
 	}
 	services, slos := 0, 0
 	if l.cfg != nil {
-		services = len(l.cfg.Services)
-		for _, s := range l.cfg.Services {
-			slos += len(s.SLOs)
-		}
+		services, slos = len(l.cfg.Services), len(l.cfg.SLOs())
 	}
 	c.OK = true
 	c.Message = fmt.Sprintf("SLO config: %d %s, %d %s", services, plural(services, "service", "services"), slos, plural(slos, "SLO", "SLOs"))
@@ -103,7 +104,7 @@ func (d *Datasource) databaseChecks(ctx context.Context, cfg *slo.Config) []heal
 	}
 
 	tables := healthCheck{Name: "log_tables"}
-	needRequests, needJourneys := usedTables(cfg)
+	needRequests, needJourneys := cfg.ReadsTables()
 	t := d.tables(cfg)
 	problems, err := store.CheckLogTables(ctx, d.pool, t, needRequests, needJourneys)
 	switch {
@@ -116,23 +117,6 @@ func (d *Datasource) databaseChecks(ctx context.Context, cfg *slo.Config) []heal
 		tables.Message = "log tables " + checkedTables(t, needRequests, needJourneys) + " have the configured columns"
 	}
 	return []healthCheck{conn, schema, tables}
-}
-
-// usedTables says which log tables the SLOs read. With no usable config both are checked.
-func usedTables(cfg *slo.Config) (requests, journeys bool) {
-	if cfg == nil || len(cfg.Services) == 0 {
-		return true, true
-	}
-	for _, s := range cfg.Services {
-		for _, o := range s.SLOs {
-			if o.Type == slo.UserJourney {
-				journeys = true
-			} else {
-				requests = true
-			}
-		}
-	}
-	return requests, journeys
 }
 
 func checkedTables(t slo.Tables, requests, journeys bool) string {

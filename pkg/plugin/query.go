@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sloguard/sloguard/pkg/slo"
 )
@@ -16,22 +18,17 @@ import (
 // queryModel is DataQuery.JSON as the query editor (src/types.ts) writes it. Empty service
 // and slo select every SLO.
 type queryModel struct {
-	QueryType string   `json:"queryType"`
-	Service   string   `json:"service"`
-	SLO       string   `json:"slo"`
-	Windows   []string `json:"windows"`
-	Window    string   `json:"window"`
-	Instant   bool     `json:"instant"`
+	QueryType string `json:"queryType"`
+	Service   string `json:"service"`
+	SLO       string `json:"slo"`
 }
 
-// queryRequest is one query ready for its handler: the parsed model, the SLOs it selects
-// and the request it came in.
+// queryRequest is one query ready for its handler: the query, the SLOs it selects and the
+// config they come from.
 type queryRequest struct {
-	query     backend.DataQuery
-	model     queryModel
-	slos      []slo.SLO
-	config    *slo.Config
-	fromAlert bool
+	query  backend.DataQuery
+	slos   []slo.SLO
+	config *slo.Config
 }
 
 type queryHandler func(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse
@@ -45,14 +42,13 @@ var queryHandlers = map[string]queryHandler{}
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	loaded := d.config.load()
-	fromAlert := req.GetHTTPHeader("FromAlert") == "true"
 	for _, q := range req.Queries {
-		resp.Responses[q.RefID] = d.query(ctx, q, loaded, fromAlert)
+		resp.Responses[q.RefID] = d.query(ctx, q, loaded)
 	}
 	return resp, nil
 }
 
-func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded loadedConfig, fromAlert bool) backend.DataResponse {
+func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded loadedConfig) backend.DataResponse {
 	if d.settingsErr != nil {
 		return badRequest("invalid data source settings: " + oneLine(d.settingsErr))
 	}
@@ -77,7 +73,7 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded load
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	return h(ctx, d, queryRequest{query: q, model: m, slos: slos, config: loaded.cfg, fromAlert: fromAlert})
+	return h(ctx, d, queryRequest{query: q, slos: slos, config: loaded.cfg})
 }
 
 // selectSLOs picks the SLOs a query names; empty names select all.
@@ -133,8 +129,20 @@ func badRequest(msg string) backend.DataResponse {
 	return backend.ErrDataResponse(backend.StatusBadRequest, msg)
 }
 
-// downstream reports a database failure as a downstream error, so Grafana does not blame
-// the plugin for it.
-func downstream(err error) backend.DataResponse {
-	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourceDownstream, err.Error())
+// failed reports a handler's error: a database or network failure as a downstream error, so
+// Grafana does not blame the plugin for it; anything else as the plugin's own.
+func failed(err error) backend.DataResponse {
+	if isDownstream(err) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, oneLine(err))
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, oneLine(err))
+}
+
+// isDownstream tells errors of PostgreSQL or the way to it from SLOGuard's own.
+func isDownstream(err error) bool {
+	var pgErr *pgconn.PgError
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &pgErr) || errors.As(err, &connErr) || errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
 }

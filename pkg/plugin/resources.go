@@ -54,24 +54,17 @@ func (d *Datasource) handleSLOs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	service := r.URL.Query().Get("service")
-	out := []sloInfo{}
-	found := service == ""
-	for _, s := range cfg.Services {
-		if service != "" && s.Name != service {
-			continue
-		}
-		found = true
-		for _, o := range s.SLOs {
-			out = append(out, sloInfo{
-				Service: o.Service, SLO: o.Name, SLIType: o.Type, Objective: o.Objective,
-				Window: o.WindowText, ThresholdMS: o.ThresholdMS, Journey: o.Journey, AlertRules: o.AlertRules,
-			})
-		}
-	}
-	if !found {
-		writeError(w, http.StatusNotFound, "service: no service "+quote(service)+" in the SLO config")
+	slos, err := selectSLOs(cfg, r.URL.Query().Get("service"), "")
+	if err != nil {
+		writeError(w, http.StatusNotFound, err.Error())
 		return
+	}
+	out := make([]sloInfo, 0, len(slos))
+	for _, o := range slos {
+		out = append(out, sloInfo{
+			Service: o.Service, SLO: o.Name, SLIType: o.Type, Objective: o.Objective,
+			Window: o.WindowText, ThresholdMS: o.ThresholdMS, Journey: o.Journey, AlertRules: o.AlertRules,
+		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -107,10 +100,7 @@ func handleValidate(w http.ResponseWriter, r *http.Request) {
 	cfg, diags := slo.Parse(body)
 	res := validateResult{Valid: !diags.HasErrors(), Diagnostics: make([]diagnosticJS, 0, len(diags))}
 	if cfg != nil {
-		res.Services = len(cfg.Services)
-		for _, s := range cfg.Services {
-			res.SLOs += len(s.SLOs)
-		}
+		res.Services, res.SLOs = len(cfg.Services), len(cfg.SLOs())
 	}
 	for _, dg := range diags {
 		res.Diagnostics = append(res.Diagnostics, diagnosticJS{
@@ -123,12 +113,12 @@ func handleValidate(w http.ResponseWriter, r *http.Request) {
 // currentConfig loads the SLO config for a resource, answering 503 when it cannot be read.
 func (d *Datasource) currentConfig(w http.ResponseWriter) (*slo.Config, bool) {
 	l := d.config.load()
-	if l.err != nil || l.cfg == nil {
-		msg := "SLO config is not valid YAML"
-		if l.err != nil {
-			msg = l.err.Error()
-		}
-		writeError(w, http.StatusServiceUnavailable, msg)
+	switch {
+	case l.err != nil:
+		writeError(w, http.StatusServiceUnavailable, l.err.Error())
+		return nil, false
+	case l.cfg == nil:
+		writeError(w, http.StatusServiceUnavailable, "SLO config: "+joinDiags(l.diags.Errors()))
 		return nil, false
 	}
 	return l.cfg, true
@@ -142,9 +132,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }

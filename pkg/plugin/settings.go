@@ -25,8 +25,9 @@ type Settings struct {
 	// SLOConfig is inline SLO YAML; SLOConfigPath a file on the Grafana server. At most one.
 	SLOConfig     string
 	SLOConfigPath string
-	// Tables maps the log tables: jsonData fields win over the SLO config's `tables:`
-	// section, which wins over the defaults (see TablesFor).
+	// Tables is the log-table mapping as set in jsonData, without defaults: its fields win
+	// over the SLO config's `tables:` section, which wins over the defaults
+	// (Datasource.tables).
 	Tables            slo.Tables
 	DetectionEnabled  bool
 	DetectionInterval time.Duration
@@ -76,41 +77,21 @@ var sslModes = []string{"disable", "allow", "prefer", "require", "verify-ca", "v
 
 // jsonSettings is jsonData as the front end (src/types.ts) and provisioning write it.
 type jsonSettings struct {
-	Host              string      `json:"host"`
-	Port              int         `json:"port"`
-	Database          string      `json:"database"`
-	User              string      `json:"user"`
-	SSLMode           string      `json:"sslMode"`
-	Schema            string      `json:"schema"`
-	SLOConfig         string      `json:"sloConfig"`
-	SLOConfigPath     string      `json:"sloConfigPath"`
-	RequestLogs       requestJSON `json:"requestLogs"`
-	JourneyLogs       journeyJSON `json:"journeyLogs"`
-	DetectionEnabled  bool        `json:"detectionEnabled"`
-	DetectionInterval string      `json:"detectionInterval"`
-	MaxOpenConns      int         `json:"maxOpenConns"`
-	ConnectTimeout    int         `json:"connectTimeout"`
-	QueryTimeout      int         `json:"queryTimeout"`
-}
-
-type requestJSON struct {
-	Table          string `json:"table"`
-	Service        string `json:"service"`
-	StatusCode     string `json:"statusCode"`
-	ResponseTimeMS string `json:"responseTimeMs"`
-	Timestamp      string `json:"timestamp"`
-	Route          string `json:"route"`
-}
-
-type journeyJSON struct {
-	Table       string `json:"table"`
-	JourneyID   string `json:"journeyId"`
-	JourneyName string `json:"journeyName"`
-	StepName    string `json:"stepName"`
-	StepOrder   string `json:"stepOrder"`
-	Success     string `json:"success"`
-	DurationMS  string `json:"durationMs"`
-	Timestamp   string `json:"timestamp"`
+	Host              string           `json:"host"`
+	Port              int              `json:"port"`
+	Database          string           `json:"database"`
+	User              string           `json:"user"`
+	SSLMode           string           `json:"sslMode"`
+	Schema            string           `json:"schema"`
+	SLOConfig         string           `json:"sloConfig"`
+	SLOConfigPath     string           `json:"sloConfigPath"`
+	RequestLogs       slo.RequestTable `json:"requestLogs"`
+	JourneyLogs       slo.JourneyTable `json:"journeyLogs"`
+	DetectionEnabled  bool             `json:"detectionEnabled"`
+	DetectionInterval string           `json:"detectionInterval"`
+	MaxOpenConns      int              `json:"maxOpenConns"`
+	ConnectTimeout    int              `json:"connectTimeout"`
+	QueryTimeout      int              `json:"queryTimeout"`
 }
 
 // LoadSettings parses and validates a data source's settings. Every invalid field is
@@ -138,7 +119,7 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 		Schema:           or(js.Schema, store.DefaultSchema),
 		SLOConfig:        js.SLOConfig,
 		SLOConfigPath:    strings.TrimSpace(js.SLOConfigPath),
-		Tables:           js.tables(),
+		Tables:           slo.Tables{Requests: js.RequestLogs, Journeys: js.JourneyLogs},
 		DetectionEnabled: js.DetectionEnabled,
 		Secrets: Secrets{
 			SlackWebhookURL:     sec["slackWebhookUrl"],
@@ -170,14 +151,8 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 	if strings.TrimSpace(s.SLOConfig) != "" && s.SLOConfigPath != "" {
 		bad("sloConfigPath", "set either sloConfig (inline YAML) or sloConfigPath, not both")
 	}
-	for _, f := range js.tableFields() {
-		check := slo.ValidateIdentifier
-		if f.table {
-			check = slo.ValidateTableName
-		}
-		if err := check(f.value); f.value != "" && err != nil {
-			bad(f.path, "%v", err)
-		}
+	for _, d := range s.Tables.ValidateSettings() {
+		bad(d.Path, "%s", d.Message)
 	}
 	if js.MaxOpenConns < 0 || js.MaxOpenConns > 100 {
 		bad("maxOpenConns", "must be between 1 and 100, got %d", js.MaxOpenConns)
@@ -201,45 +176,6 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 		}
 	}
 	return s, errors.Join(errs...)
-}
-
-// tables is the table mapping exactly as set in jsonData, without defaults.
-func (js jsonSettings) tables() slo.Tables {
-	r, j := js.RequestLogs, js.JourneyLogs
-	return slo.Tables{
-		Requests: slo.RequestTable{Table: r.Table, Service: r.Service, StatusCode: r.StatusCode,
-			ResponseTimeMS: r.ResponseTimeMS, Timestamp: r.Timestamp, Route: r.Route},
-		Journeys: slo.JourneyTable{Table: j.Table, JourneyID: j.JourneyID, JourneyName: j.JourneyName,
-			StepName: j.StepName, StepOrder: j.StepOrder, Success: j.Success, DurationMS: j.DurationMS,
-			Timestamp: j.Timestamp},
-	}
-}
-
-type tableField struct {
-	path  string
-	value string
-	table bool
-}
-
-// tableFields lists the table-mapping fields by their jsonData path, for validation.
-func (js jsonSettings) tableFields() []tableField {
-	r, j := js.RequestLogs, js.JourneyLogs
-	return []tableField{
-		{"requestLogs.table", r.Table, true},
-		{"requestLogs.service", r.Service, false},
-		{"requestLogs.statusCode", r.StatusCode, false},
-		{"requestLogs.responseTimeMs", r.ResponseTimeMS, false},
-		{"requestLogs.timestamp", r.Timestamp, false},
-		{"requestLogs.route", r.Route, false},
-		{"journeyLogs.table", j.Table, true},
-		{"journeyLogs.journeyId", j.JourneyID, false},
-		{"journeyLogs.journeyName", j.JourneyName, false},
-		{"journeyLogs.stepName", j.StepName, false},
-		{"journeyLogs.stepOrder", j.StepOrder, false},
-		{"journeyLogs.success", j.Success, false},
-		{"journeyLogs.durationMs", j.DurationMS, false},
-		{"journeyLogs.timestamp", j.Timestamp, false},
-	}
 }
 
 func or(v, def string) string {

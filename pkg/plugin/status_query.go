@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -36,14 +37,14 @@ func (d *Datasource) engineFor(ctx context.Context, cfg *slo.Config) (*engine.En
 func sloStatusQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
 	eng, err := d.engineFor(ctx, r.config)
 	if err != nil {
-		return downstream(err)
+		return failed(err)
 	}
 	at := r.query.TimeRange.To
 	statuses := make([]engine.Status, 0, len(r.slos))
 	for _, s := range r.slos {
 		st, err := eng.Status(ctx, s, at)
 		if err != nil {
-			return downstream(fmt.Errorf("status of %s: %w", s.ID(), err))
+			return failed(fmt.Errorf("status of %s: %w", s.ID(), err))
 		}
 		statuses = append(statuses, st)
 	}
@@ -69,7 +70,7 @@ func statusFrame(statuses []engine.Status) *data.Frame {
 		service[i], name[i], sliType[i], window[i] = st.SLO.Service, st.SLO.Name, string(st.SLO.Type), st.SLO.WindowText
 		objective[i], good[i], valid[i] = st.SLO.Objective, st.Window.Good, st.Window.Valid
 		sli[i], remaining[i], consumed[i] = st.SLI, st.BudgetRemaining, st.BudgetConsumed
-		br1h[i], br6h[i] = st.BurnRates[engine.ExhaustionWindow], st.BurnRates[6*engine.ExhaustionWindow]
+		br1h[i], br6h[i] = st.BurnRates[time.Hour], st.BurnRates[6*time.Hour]
 		if st.TimeToExhaustion != nil {
 			secs := st.TimeToExhaustion.Seconds()
 			tte[i] = &secs

@@ -29,7 +29,7 @@ type Config struct {
 	// Rules is the default catalog merged with the valid rules of `alert_rules:`. Every name
 	// in an SLO's AlertRules is a key here.
 	Rules map[string]Rule
-	// Channels is `alert_channels:`, secrets and placeholders kept as written.
+	// Channels is `alert_channels:` without secrets: environment-variable names only.
 	Channels Channels
 	// Tables is the optional `tables:` section with defaults filled in; nil when absent or
 	// invalid.
@@ -107,6 +107,23 @@ func (c *Config) SLOs() []SLO {
 		out = append(out, svc.SLOs...)
 	}
 	return out
+}
+
+// ReadsTables says which log tables the SLOs read: the request table (success_rate and
+// latency) and the journey table (user_journey). A nil or empty config reads both, as far
+// as a check of the tables is concerned.
+func (c *Config) ReadsTables() (requests, journeys bool) {
+	if c == nil || len(c.SLOs()) == 0 {
+		return true, true
+	}
+	for _, s := range c.SLOs() {
+		if s.Type == UserJourney {
+			journeys = true
+		} else {
+			requests = true
+		}
+	}
+	return requests, journeys
 }
 
 // FindSLO returns the SLO with the given ID ("service/slo").

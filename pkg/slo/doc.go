@@ -13,7 +13,8 @@
 // The seed's keys: services.<service>.<slo>.{target, window, sli_type, percentile,
 // journey_name, alert_rules} and alert_channels.{slack {webhook_url, channel}, pager
 // {service_key}, email {smtp_server, recipients}}. The extensions: a service's log_name, an
-// SLO's description and filters, and the top-level journeys, alert_rules and tables sections.
+// SLO's description and filters, pager.routing_key, email.from, and the top-level journeys,
+// alert_rules and tables sections. Secrets are environment references only (see Secrets).
 // A document using all of them (testdata/full.yaml, checked by the tests):
 //
 //	# slo.yaml: every key SLOGuard reads.
@@ -76,12 +77,12 @@
 //	    severity: info
 //	    channels: [email]
 //
-//	alert_channels:                 # values, placeholders included, are kept as written
+//	alert_channels:                 # no secrets here: ${NAME} environment references only
 //	  slack:
-//	    webhook_url: "https://hooks.slack.com/services/..."
+//	    webhook_url: "${SLACK_WEBHOOK_URL}"          # or leave out: secure setting slackWebhookUrl
 //	    channel: "#incidents"
 //	  pager:
-//	    routing_key: "your-pagerduty-routing-key"   # or service_key (Events API v1)
+//	    routing_key: "${PAGERDUTY_ROUTING_KEY}"      # or service_key (its Events API v1 name)
 //	  email:
 //	    smtp_server: "smtp.company.com:587"
 //	    from: "sloguard@company.com"
@@ -93,6 +94,24 @@
 //	    service: service_name
 //	  journeys:
 //	    table: user_journey_logs
+//
+// # Secrets
+//
+// The SLO config often sits inline in the data source's jsonData, which Grafana sends to every
+// browser that can see the data source, so it holds no secrets: they come only from the data
+// source's secure settings (secureJsonData) or from the environment. The secret-bearing keys
+// are slack.webhook_url and pager.routing_key, or pager.service_key, the seed's Events API v1
+// name for the same integration key (giving both is an error). Their value may be a reference
+// to an environment variable, "${SLACK_WEBHOOK_URL}": the whole value, the name made of
+// letters, digits and _ and not starting with a digit. [Channels] keeps only the name
+// (SlackChannel.WebhookURLEnv, PagerChannel.RoutingKeyEnv); the notifier reads the variable,
+// this package never does. A literal value, such as the seed's placeholders, is accepted but
+// not kept: it draws a warning naming the secure setting to use instead (slackWebhookUrl,
+// pagerDutyRoutingKey). With the key left out or written as a literal, the secret comes from
+// that secure setting. No diagnostic quotes a value of alert_channels, and printing a Config
+// with %v, %+v or %#v shows variable names only. A Grafana provisioning file expands $NAME and
+// ${NAME} itself: write $${SLACK_WEBHOOK_URL} there so that the reference, not the secret,
+// reaches jsonData.
 //
 // # Targets, percentiles and windows
 //
@@ -119,7 +138,8 @@
 // service whose own name or log_name is wrong is left out with all its SLOs. An invalid rule
 // is left out of Config.Rules (a built-in one too) and SLOs naming it skip it with a warning,
 // so every name in SLO.AlertRules is a key of Config.Rules. An SLO naming an invalid journey
-// is an error. An invalid tables section leaves Config.Tables nil. Warnings drop nothing.
+// is an error. An invalid tables section leaves Config.Tables nil. Warnings drop nothing but
+// literal secrets (see Secrets).
 // Filters compare a column of the SLO's log table (by its name in the database) with a list of
 // values; an SLO matches rows that pass every filter.
 //

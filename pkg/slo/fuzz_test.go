@@ -113,6 +113,12 @@ func checkConfig(t *testing.T, cfg *Config) {
 			}
 		}
 	}
+	if s := cfg.Channels.Slack; s != nil && s.WebhookURLEnv != "" && !envName.MatchString(s.WebhookURLEnv) {
+		t.Errorf("slack webhook kept as something other than a variable name")
+	}
+	if p := cfg.Channels.Pager; p != nil && p.RoutingKeyEnv != "" && !envName.MatchString(p.RoutingKeyEnv) {
+		t.Errorf("pager key kept as something other than a variable name")
+	}
 	if cfg.Tables != nil && len(cfg.Tables.Validate()) != 0 {
 		t.Errorf("invalid tables kept: %+v", cfg.Tables)
 	}

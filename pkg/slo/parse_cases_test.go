@@ -34,7 +34,7 @@ alert_rules:
     channels: [pager]
 alert_channels:
   slack:
-    webhook_url: "https://hooks.slack.com/services/T000/B000/XXXX"
+    webhook_url: "${SLACK_WEBHOOK_URL}"
     channel: "#incidents"
 `
 
@@ -155,8 +155,13 @@ func TestOneChangeFromAGoodConfiguration(t *testing.T) {
 			old: "    severity: critical\n", new: "    severity: critical\n    opens_incident: yes\n", path: rule + ".opens_incident", fragment: "must be true or false", line: 25},
 		{name: "changing the type of a built-in rule is rejected",
 			old: "alert_rules:\n", new: "alert_rules:\n  fast_burn:\n    type: budget_remaining\n", path: "alert_rules.fast_burn.type", fragment: "built-in rule \"fast_burn\" is of type burn_rate", line: 21},
-		{name: "a Slack webhook that is not a URL is rejected without echoing it",
-			old: "https://hooks.slack.com/services/T000/B000/XXXX", new: "hooks.slack.com/SECRET", path: "alert_channels.slack.webhook_url", fragment: "must be an absolute http(s) URL", line: 28},
+		{name: "a literal Slack webhook is dropped with a warning that does not echo it",
+			old: "${SLACK_WEBHOOK_URL}", new: "https://hooks.slack.com/services/T000/B000/SECRET", path: "alert_channels.slack.webhook_url",
+			fragment: "not used: set slackWebhookUrl in the data source's secure settings, or write ${ENV_VAR}", line: 28, warning: true},
+		{name: "a malformed environment reference is rejected without echoing it",
+			old: "${SLACK_WEBHOOK_URL}", new: "${SLACK-SECRET}", path: "alert_channels.slack.webhook_url", fragment: "written ${NAME}", line: 28},
+		{name: "an environment reference inside a value is rejected: only a whole value is one",
+			old: "${SLACK_WEBHOOK_URL}", new: "https://hooks.slack.com/services/${SECRET}", path: "alert_channels.slack.webhook_url", fragment: "is the whole value", line: 28},
 		{name: "a misspelt channel section is rejected with a did-you-mean",
 			old: "  slack:", new: "  slak:", path: "alert_channels.slak", fragment: `did you mean "slack"?`, line: 27},
 		{name: "a filter on a column that is not an identifier is rejected",

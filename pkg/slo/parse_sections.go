@@ -2,7 +2,6 @@ package slo
 
 import (
 	"net/mail"
-	"net/url"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -85,7 +84,8 @@ var (
 	emailKeys       = []string{"smtp_server", "from", "recipients"}
 )
 
-// channels reads `alert_channels:`. Values are never quoted in diagnostics (see got).
+// channels reads `alert_channels:`. Values are never quoted in diagnostics (see got), and
+// secrets are never kept (see secret).
 func (p *parser) channels(e entry, cfg *Config) {
 	f, ok := p.fields(e.val, e.path, "a mapping with slack, pager and/or email", channelSections, nil)
 	if !ok {
@@ -102,6 +102,29 @@ func (p *parser) channels(e entry, cfg *Config) {
 	}
 }
 
+// secret reads a secret-bearing key (architecture.md: secrets come only from secureJsonData or
+// the environment). It returns the NAME of a `${NAME}` reference, never resolving it. A literal
+// is accepted but not kept: it returns "" with a warning naming setting, the data source's
+// secure setting for the secret. A malformed reference is an error. No message holds the value.
+func (p *parser) secret(e entry, setting string) (string, bool) {
+	s, ok := p.str(e)
+	if !ok {
+		return "", false
+	}
+	s = strings.TrimSpace(s)
+	if m := envRef.FindStringSubmatch(s); m != nil {
+		return m[1], true
+	}
+	if strings.HasPrefix(s, "$") || strings.Contains(s, "${") {
+		p.errorf(e.val, e.path, "an environment reference is the whole value, written ${NAME} "+
+			"(NAME: letters, digits and _, not starting with a digit)")
+		return "", false
+	}
+	p.warnf(e.val, e.path, "secrets in the SLO config are not used: set %s in the data source's secure settings, "+
+		"or write ${ENV_VAR}", setting)
+	return "", true
+}
+
 func (p *parser) slack(e entry) *SlackChannel {
 	before := p.errors
 	f, ok := p.fields(e.val, e.path, "a mapping with webhook_url and channel", slackKeys, nil)
@@ -110,12 +133,7 @@ func (p *parser) slack(e entry) *SlackChannel {
 	}
 	var c SlackChannel
 	if we, ok := present(f, "webhook_url"); ok {
-		if s, ok := p.str(we); ok {
-			if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				p.errorf(we.val, we.path, "must be an absolute http(s) URL")
-			}
-			c.WebhookURL = s
-		}
+		c.WebhookURLEnv, _ = p.secret(we, "slackWebhookUrl")
 	}
 	if ce, ok := present(f, "channel"); ok {
 		c.Channel, _ = p.str(ce)
@@ -126,18 +144,24 @@ func (p *parser) slack(e entry) *SlackChannel {
 	return &c
 }
 
+// pager reads `alert_channels.pager`. service_key (the seed's, Events API v1 name) and
+// routing_key (Events API v2) are the same integration key; only one may be given.
 func (p *parser) pager(e entry) *PagerChannel {
 	before := p.errors
-	f, ok := p.fields(e.val, e.path, "a mapping with service_key or routing_key", pagerKeys, nil)
+	f, ok := p.fields(e.val, e.path, "a mapping with routing_key (or service_key)", pagerKeys, nil)
 	if !ok {
 		return nil
 	}
 	var c PagerChannel
-	if ke, ok := present(f, "service_key"); ok {
-		c.ServiceKey, _ = p.str(ke)
-	}
-	if ke, ok := present(f, "routing_key"); ok {
-		c.RoutingKey, _ = p.str(ke)
+	se, hasS := present(f, "service_key")
+	re, hasR := present(f, "routing_key")
+	switch {
+	case hasS && hasR:
+		p.errorf(se.key, se.path, "set either service_key or routing_key, not both: both are the PagerDuty integration key")
+	case hasS:
+		c.RoutingKeyEnv, _ = p.secret(se, "pagerDutyRoutingKey")
+	case hasR:
+		c.RoutingKeyEnv, _ = p.secret(re, "pagerDutyRoutingKey")
 	}
 	if p.errors != before {
 		return nil

@@ -18,10 +18,25 @@ func readTestdata(t *testing.T, name string) []byte {
 	return data
 }
 
-func TestTheSeedsConfigurationExampleParsesWithoutDiagnostics(t *testing.T) {
+func TestTheSeedsConfigurationExampleParsesWithoutErrors(t *testing.T) {
 	cfg, ds := mustParse(t, readTestdata(t, "seed.yaml"))
-	if len(ds) != 0 {
-		t.Errorf("diagnostics: %v", ds)
+	// Its two secret placeholders are accepted, not kept, and each draws a warning.
+	wantDiags := []struct {
+		path, setting string
+		line, column  int
+	}{
+		{"alert_channels.slack.webhook_url", "slackWebhookUrl", 36, 18},
+		{"alert_channels.pager.service_key", "pagerDutyRoutingKey", 40, 18},
+	}
+	if len(ds) != len(wantDiags) {
+		t.Fatalf("diagnostics = %v, want %d warnings", ds, len(wantDiags))
+	}
+	for i, w := range wantDiags {
+		d := ds[i]
+		msg := "secrets in the SLO config are not used: set " + w.setting + " in the data source's secure settings, or write ${ENV_VAR}"
+		if d.Severity != SeverityWarning || d.Path != w.path || d.Line != w.line || d.Column != w.column || d.Message != msg {
+			t.Errorf("diagnostic %d = %s %q, want a warning at %d:%d: %s: %s", i, d.Severity, d, w.line, w.column, w.path, msg)
+		}
 	}
 	var ids []string
 	for _, s := range cfg.SLOs() {
@@ -58,11 +73,11 @@ func TestTheSeedsConfigurationExampleParsesWithoutDiagnostics(t *testing.T) {
 		t.Errorf("an undefined journey = %+v, want one without steps", got)
 	}
 	ch := cfg.Channels
-	if ch.Slack == nil || ch.Slack.WebhookURL != "https://hooks.slack.com/services/..." || ch.Slack.Channel != "#incidents" {
-		t.Errorf("slack = %+v", ch.Slack)
+	if ch.Slack == nil || *ch.Slack != (SlackChannel{Channel: "#incidents"}) {
+		t.Errorf("slack = %+v, want the channel without the placeholder URL", ch.Slack)
 	}
-	if ch.Pager == nil || ch.Pager.ServiceKey != "your-pagerduty-service-key" {
-		t.Errorf("pager = %+v", ch.Pager)
+	if ch.Pager == nil || *ch.Pager != (PagerChannel{}) {
+		t.Errorf("pager = %+v, want a configured channel without the placeholder key", ch.Pager)
 	}
 	if ch.Email == nil || ch.Email.SMTPServer != "smtp.company.com" || !reflect.DeepEqual(ch.Email.Recipients, []string{"sre-team@company.com"}) {
 		t.Errorf("email = %+v", ch.Email)
@@ -138,8 +153,11 @@ func TestTheFullExampleParsesCleanlyAndIsThePackageDocsExample(t *testing.T) {
 	if e := cfg.Channels.Email; e == nil || e.From != "sloguard@company.com" || e.SMTPServer != "smtp.company.com:587" {
 		t.Errorf("email = %+v", e)
 	}
-	if p := cfg.Channels.Pager; p == nil || p.RoutingKey != "your-pagerduty-routing-key" {
+	if p := cfg.Channels.Pager; p == nil || p.RoutingKeyEnv != "PAGERDUTY_ROUTING_KEY" {
 		t.Errorf("pager = %+v", p)
+	}
+	if s := cfg.Channels.Slack; s == nil || s.WebhookURLEnv != "SLACK_WEBHOOK_URL" || s.Channel != "#incidents" {
+		t.Errorf("slack = %+v", s)
 	}
 	rules := cfg.RulesFor(lat)
 	if len(rules) != 3 || rules[0].Name != "fast_burn" {
@@ -280,15 +298,21 @@ alert_channels:
     channel: [` + secret + `]
   pager:
     service_key: {k: ` + secret + `}
-    routing_key: ""
   email:
     smtp_server: 1
     from: "` + secret + `"
     recipients: ["` + secret + `", 5]
 `)
 	_, ds := parse(data)
-	if len(ds.Errors()) < 5 {
+	if len(ds.Errors()) != 5 {
 		t.Errorf("expected errors for every bad channel value, got %v", ds)
+	}
+	var literal bool
+	for _, w := range ds.Warnings() {
+		literal = literal || w.Path == "alert_channels.slack.webhook_url"
+	}
+	if !literal {
+		t.Errorf("want a warning for the literal webhook URL, got %v", ds)
 	}
 	for _, d := range ds {
 		if strings.Contains(d.String(), secret) {

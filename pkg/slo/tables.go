@@ -6,27 +6,27 @@ import (
 	"strings"
 )
 
-// RequestTable maps the request-log table: one row per request. Success-rate SLIs count rows
+// RequestTable maps the request-log table (JSON tags: the data source's jsonData.requestLogs): one row per request. Success-rate SLIs count rows
 // with status_code < 500 as good; latency SLIs count rows with response_time_ms <= the
 // threshold as good.
 type RequestTable struct {
 	Table          string `yaml:"table" json:"table,omitempty"`
 	Service        string `yaml:"service" json:"service,omitempty"`
-	StatusCode     string `yaml:"status_code" json:"status_code,omitempty"`
-	ResponseTimeMS string `yaml:"response_time_ms" json:"response_time_ms,omitempty"`
+	StatusCode     string `yaml:"status_code" json:"statusCode,omitempty"`
+	ResponseTimeMS string `yaml:"response_time_ms" json:"responseTimeMs,omitempty"`
 	Timestamp      string `yaml:"timestamp" json:"timestamp,omitempty"`
 	Route          string `yaml:"route" json:"route,omitempty"`
 }
 
-// JourneyTable maps the user-journey-log table: one row per step of one journey run.
+// JourneyTable maps the user-journey-log table (JSON tags: jsonData.journeyLogs): one row per step of one journey run.
 type JourneyTable struct {
 	Table       string `yaml:"table" json:"table,omitempty"`
-	JourneyID   string `yaml:"journey_id" json:"journey_id,omitempty"`
-	JourneyName string `yaml:"journey_name" json:"journey_name,omitempty"`
-	StepName    string `yaml:"step_name" json:"step_name,omitempty"`
-	StepOrder   string `yaml:"step_order" json:"step_order,omitempty"`
+	JourneyID   string `yaml:"journey_id" json:"journeyId,omitempty"`
+	JourneyName string `yaml:"journey_name" json:"journeyName,omitempty"`
+	StepName    string `yaml:"step_name" json:"stepName,omitempty"`
+	StepOrder   string `yaml:"step_order" json:"stepOrder,omitempty"`
 	Success     string `yaml:"success" json:"success,omitempty"`
-	DurationMS  string `yaml:"duration_ms" json:"duration_ms,omitempty"`
+	DurationMS  string `yaml:"duration_ms" json:"durationMs,omitempty"`
 	Timestamp   string `yaml:"timestamp" json:"timestamp,omitempty"`
 }
 
@@ -55,15 +55,7 @@ func DefaultTables() Tables {
 }
 
 // WithDefaults returns t with every empty name replaced by its DefaultTables value.
-func (t Tables) WithDefaults() Tables {
-	d := DefaultTables()
-	for i, f := range t.fields() {
-		if *f.value == "" {
-			*f.value = *d.fields()[i].value
-		}
-	}
-	return t
-}
+func (t Tables) WithDefaults() Tables { return t.Or(DefaultTables()) }
 
 // Validate checks every name: a plain SQL identifier (identifierPattern), the tables
 // optionally schema-qualified as "schema.table". Empty names are errors, so call WithDefaults
@@ -115,8 +107,9 @@ func SplitQualified(name string) []string {
 
 // tableField is one name of Tables with its YAML path.
 type tableField struct {
-	path      string
+	path      string // YAML path
 	key       string // YAML key within its table section
+	jsonPath  string // path in the data source's jsonData
 	value     *string
 	qualified bool
 }
@@ -124,21 +117,24 @@ type tableField struct {
 // fields lists t's names in YAML order, pointing into t.
 func (t *Tables) fields() []tableField {
 	r, j := &t.Requests, &t.Journeys
-	const rp, jp = "tables.requests", "tables.journeys"
+	field := func(section, key, jsonSection, jsonKey string, v *string) tableField {
+		return tableField{path: section + "." + key, key: key, jsonPath: jsonSection + "." + jsonKey, value: v, qualified: key == "table"}
+	}
+	const rp, jp, rj, jj = "tables.requests", "tables.journeys", "requestLogs", "journeyLogs"
 	return []tableField{
-		{rp + ".table", "table", &r.Table, true},
-		{rp + ".service", "service", &r.Service, false},
-		{rp + ".status_code", "status_code", &r.StatusCode, false},
-		{rp + ".response_time_ms", "response_time_ms", &r.ResponseTimeMS, false},
-		{rp + ".timestamp", "timestamp", &r.Timestamp, false},
-		{rp + ".route", "route", &r.Route, false},
-		{jp + ".table", "table", &j.Table, true},
-		{jp + ".journey_id", "journey_id", &j.JourneyID, false},
-		{jp + ".journey_name", "journey_name", &j.JourneyName, false},
-		{jp + ".step_name", "step_name", &j.StepName, false},
-		{jp + ".step_order", "step_order", &j.StepOrder, false},
-		{jp + ".success", "success", &j.Success, false},
-		{jp + ".duration_ms", "duration_ms", &j.DurationMS, false},
-		{jp + ".timestamp", "timestamp", &j.Timestamp, false},
+		field(rp, "table", rj, "table", &r.Table),
+		field(rp, "service", rj, "service", &r.Service),
+		field(rp, "status_code", rj, "statusCode", &r.StatusCode),
+		field(rp, "response_time_ms", rj, "responseTimeMs", &r.ResponseTimeMS),
+		field(rp, "timestamp", rj, "timestamp", &r.Timestamp),
+		field(rp, "route", rj, "route", &r.Route),
+		field(jp, "table", jj, "table", &j.Table),
+		field(jp, "journey_id", jj, "journeyId", &j.JourneyID),
+		field(jp, "journey_name", jj, "journeyName", &j.JourneyName),
+		field(jp, "step_name", jj, "stepName", &j.StepName),
+		field(jp, "step_order", jj, "stepOrder", &j.StepOrder),
+		field(jp, "success", jj, "success", &j.Success),
+		field(jp, "duration_ms", jj, "durationMs", &j.DurationMS),
+		field(jp, "timestamp", jj, "timestamp", &j.Timestamp),
 	}
 }

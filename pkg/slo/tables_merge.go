@@ -14,6 +14,21 @@ func (t Tables) Or(fallback Tables) Tables {
 	return t
 }
 
+// ValidateSettings checks the names set in a data source's jsonData (empty ones take
+// defaults later), with jsonData paths such as "requestLogs.statusCode".
+func (t Tables) ValidateSettings() Diagnostics {
+	var ds Diagnostics
+	for _, f := range t.fields() {
+		if *f.value == "" {
+			continue
+		}
+		if msg := checkIdentifier(*f.value, f.qualified); msg != "" {
+			ds = append(ds, Diagnostic{Severity: SeverityError, Path: f.jsonPath, Message: msg})
+		}
+	}
+	return ds
+}
+
 // ValidateIdentifier checks a column name: a plain SQL identifier, no dots.
 func ValidateIdentifier(name string) error {
 	return identifierError(checkIdentifier(name, false))

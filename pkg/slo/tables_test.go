@@ -98,3 +98,25 @@ func TestValidateIdentifierAndTableName(t *testing.T) {
 		t.Error("ValidateTableName")
 	}
 }
+
+func TestReadsTablesFollowsTheSLITypes(t *testing.T) {
+	journeyOnly := &Config{Services: []Service{{Name: "web", SLOs: []SLO{{Name: "checkout", Type: UserJourney}}}}}
+	requestsOnly := &Config{Services: []Service{{Name: "api", SLOs: []SLO{{Name: "a", Type: SuccessRate}, {Name: "l", Type: Latency}}}}}
+	tests := []struct {
+		name               string
+		cfg                *Config
+		requests, journeys bool
+	}{
+		{"no config checks both tables", nil, true, true},
+		{"a config without SLOs checks both tables", &Config{}, true, true},
+		{"journey SLOs read only the journey table", journeyOnly, false, true},
+		{"success-rate and latency SLOs read only the request table", requestsOnly, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r, j := tt.cfg.ReadsTables(); r != tt.requests || j != tt.journeys {
+				t.Errorf("ReadsTables() = %v, %v; want %v, %v", r, j, tt.requests, tt.journeys)
+			}
+		})
+	}
+}

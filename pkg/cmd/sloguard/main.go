@@ -3,6 +3,7 @@
 //
 //	sloguard validate --config FILE
 //	sloguard eval --config FILE --dsn URL [--at RFC3339] [--format json|table]
+//	sloguard migrate --dsn URL [--schema NAME]
 //	sloguard bench --dsn URL [--rows 1000000,10000000] [--runs 21]
 //
 // Exit codes: 0 success, 1 an invalid config, 2 bad usage or a database or file error.
@@ -36,6 +37,7 @@ type command struct {
 var commands = []command{
 	{"validate", "check an SLO config; prints file:line:col: path: message per problem", runValidate},
 	{"eval", "evaluate every SLO at an instant: SLI, budget, burn rates, state", runEval},
+	{"migrate", "create or migrate the plugin schema (rollups, alert state)", runMigrate},
 	{"bench", "measure the engine against plain SQL on generated 30-day request logs", runBench},
 }
 

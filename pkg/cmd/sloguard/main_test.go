@@ -180,3 +180,17 @@ func TestEvalJSON(t *testing.T) {
 		t.Errorf("latency percentiles = %v, want 100 ms each", got)
 	}
 }
+
+func TestMigrateReportsVersionsAndIsIdempotent(t *testing.T) {
+	db := storetest.New(t)
+	dsn := os.Getenv(storetest.EnvURL)
+	for _, want := range []string{"version 0 -> 1 (latest 1)", "version 1 -> 1 (latest 1)"} {
+		code, stdout, stderr := runCLI(t, "migrate", "--dsn", dsn, "--schema", db.PluginSchema)
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("migrate: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
+		}
+	}
+	if code, _, _ := runCLI(t, "migrate", "--dsn", dsn, "--schema", "Bad-Name"); code != exitError {
+		t.Errorf("a bad schema name exits %d, want 2", code)
+	}
+}

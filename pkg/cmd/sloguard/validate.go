@@ -53,14 +53,13 @@ func loadConfig(path string) (*slo.Config, slo.Diagnostics, error) {
 // say so before the message.
 func printDiagnostics(w io.Writer, path string, diags slo.Diagnostics) {
 	for _, d := range diags {
-		pos := path
-		if d.Line > 0 {
-			pos = fmt.Sprintf("%s:%d:%d", path, d.Line, d.Column)
-		}
-		msg := d.Message
 		if d.Severity == slo.SeverityWarning {
-			msg = "warning: " + msg
+			d.Message = "warning: " + d.Message
 		}
-		fmt.Fprintf(w, "%s: %s: %s\n", pos, d.Path, msg)
+		sep := ": "
+		if d.Line > 0 {
+			sep = ":"
+		}
+		fmt.Fprintln(w, path+sep+d.String())
 	}
 }

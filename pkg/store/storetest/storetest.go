@@ -1,8 +1,9 @@
 // Package storetest gives tests their own schemas in a real PostgreSQL.
 //
 // The database is named by TEST_DATABASE_URL. Without it, or when it cannot be reached, a
-// test is skipped on a developer machine and FAILS when CI=true, so CI can never pass by
-// testing nothing.
+// test is skipped on a developer machine and FAILS when CI is set (CI=true), so CI can never
+// pass by testing nothing. scripts/ensure-postgres.sh provides a database that checks
+// passwords.
 package storetest
 
 import (
@@ -40,7 +41,7 @@ func New(t testing.TB) *DB {
 	t.Helper()
 	url := os.Getenv(EnvURL)
 	if url == "" {
-		unavailable(t, EnvURL+" is not set")
+		Unavailable(t, EnvURL+" is not set")
 	}
 	cc, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -61,7 +62,7 @@ func New(t testing.TB) *DB {
 	defer cancel()
 	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
-		unavailable(t, "cannot reach the test database: "+err.Error())
+		Unavailable(t, "cannot reach the test database: "+err.Error())
 	}
 	defer admin.Close(ctx)
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{db.Schema}.Sanitize()); err != nil {
@@ -117,9 +118,30 @@ func (db *DB) drop(t testing.TB, url string) {
 	}
 }
 
-func unavailable(t testing.TB, why string) {
+// AcceptsAnyPassword reports whether the test database lets its user in with a wrong
+// password (trust authentication), which makes wrong-password tests meaningless.
+func AcceptsAnyPassword(t testing.TB) bool {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
+	cc, err := pgx.ParseConfig(os.Getenv(EnvURL))
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	cc.Password = "sloguard-certainly-not-the-password"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return false
+	}
+	_ = conn.Close(ctx)
+	return true
+}
+
+// Unavailable skips the test on a developer machine and fails it in CI: something the test
+// needs from the database is missing.
+func Unavailable(t testing.TB, why string) {
+	t.Helper()
+	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 		t.Fatalf("PostgreSQL is required in CI: %s", why)
 	}
 	t.Skipf("PostgreSQL tests skipped: %s", why)
