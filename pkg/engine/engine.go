@@ -2,10 +2,12 @@
 // to exhaustion and no data, at an instant (Status) or over a range (Series). Panels, the
 // detector and backtests all read it, so they always agree.
 //
-// Counts come from pkg/store: whole minutes from per-minute rollups, the partial minutes at
-// window edges and the minutes not yet settled (younger than the late-data grace) from raw
-// log rows, so a count always equals a plain scan of the log table. A status is one small
-// query for the rollup state and one pipelined batch, whatever the number of windows.
+// Counts come from pkg/store: whole minutes from per-minute rollups that carry running
+// totals (a window's whole minutes are the difference of two totals, one index probe each,
+// whatever the window's length), the partial minutes at window edges and the minutes not yet
+// settled (younger than the late-data grace) from raw log rows, so a count always equals a
+// plain scan of the log table. A status is one small query for the rollup state and one
+// pipelined batch, whatever the number of windows.
 package engine
 
 import (

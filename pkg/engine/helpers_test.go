@@ -168,6 +168,22 @@ func (e *env) oracle(t testing.TB, s slo.SLO, from, to time.Time) slo.Counts {
 	return c
 }
 
+// checkRunningTotals fails the test unless every rollup row's cum_good and cum_valid equal
+// the running sums of good and valid of its series up to its minute, recomputed in SQL.
+func (e *env) checkRunningTotals(t testing.TB) {
+	t.Helper()
+	var bad int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM (
+		SELECT cum_good, cum_valid, sum(good) OVER w AS sg, sum(valid) OVER w AS sv
+		FROM `+pgx.Identifier{e.db.PluginSchema, "sli_rollup"}.Sanitize()+` WINDOW w AS (PARTITION BY series ORDER BY minute)) x
+		WHERE (cum_good, cum_valid) <> (sg, sv)`).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad > 0 {
+		t.Errorf("%d rollup rows whose running totals differ from the sums of the rows", bad)
+	}
+}
+
 // requestSLO and journeySLO build SLOs for the tests.
 func requestSLO(name, service string, typ slo.SLIType, objective, thresholdMS float64, window time.Duration, filters ...slo.Filter) slo.SLO {
 	return slo.SLO{

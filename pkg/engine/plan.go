@@ -25,7 +25,8 @@ type part struct {
 	edges  [2]int // indices into plan.edges; -1 = none
 }
 
-// newPlan plans ranges; an empty range (From >= To) counts nothing.
+// newPlan plans ranges; an empty range (From >= To) counts nothing. A Series plans up to
+// MaxSeriesPoints x 8 ranges, so bounds are handled as Unix minutes (int64), not time.Time.
 func newPlan(ranges []store.Range) plan {
 	var p plan
 	edgeIndex := map[[2]int64]int{}
@@ -38,8 +39,9 @@ func newPlan(ranges []store.Range) plan {
 		p.edges = append(p.edges, store.Range{From: from, To: to})
 		return len(p.edges) - 1
 	}
-	type whole struct{ from, to time.Time }
+	type whole struct{ from, to int64 } // Unix minutes; from == to: none
 	wholes := make([]whole, len(ranges))
+	keys := make([]int64, 0, 2*len(ranges))
 	p.parts = make([]part, len(ranges))
 	for i, r := range ranges {
 		pt := part{edges: [2]int{-1, -1}}
@@ -47,8 +49,9 @@ func newPlan(ranges []store.Range) plan {
 		switch {
 		case !r.From.Before(r.To):
 		case from.Before(to):
-			wholes[i] = whole{from, to}
-			p.bounds = append(p.bounds, from, to)
+			w := whole{unixMinute(from), unixMinute(to)}
+			wholes[i] = w
+			keys = append(keys, w.from, w.to)
 			if r.From.Before(from) {
 				pt.edges[0] = addEdge(r.From, from)
 			}
@@ -60,22 +63,25 @@ func newPlan(ranges []store.Range) plan {
 		}
 		p.parts[i] = pt
 	}
-	slices.SortFunc(p.bounds, func(a, b time.Time) int { return a.Compare(b) })
-	p.bounds = slices.CompactFunc(p.bounds, func(a, b time.Time) bool { return a.Equal(b) })
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	p.bounds = make([]time.Time, len(keys))
+	for i, k := range keys {
+		p.bounds[i] = time.Unix(k*60, 0).UTC()
+	}
 	for i, w := range wholes {
-		if w.from.IsZero() {
+		if w.from == w.to {
 			continue
 		}
-		p.parts[i].lo, p.parts[i].hi = p.bound(w.from), p.bound(w.to)
+		lo, _ := slices.BinarySearch(keys, w.from)
+		hi, _ := slices.BinarySearch(keys, w.to)
+		p.parts[i].lo, p.parts[i].hi = lo, hi
 	}
 	return p
 }
 
-// bound returns the index of t in p.bounds, which holds it.
-func (p plan) bound(t time.Time) int {
-	i, _ := slices.BinarySearchFunc(p.bounds, t, func(a, b time.Time) int { return a.Compare(b) })
-	return i
-}
+// unixMinute is the whole minute t as minutes since the Unix epoch.
+func unixMinute(t time.Time) int64 { return t.Unix() / 60 }
 
 // resolve returns the counts of every planned range from the store's answer: segs[i] counts
 // [bounds[i], bounds[i+1]), edges[i] counts p.edges[i].

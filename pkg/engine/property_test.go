@@ -178,6 +178,7 @@ func checkProperty(t *testing.T, seed int64) {
 					t.Fatal(err)
 				}
 			}
+			manual.checkRunningTotals(t)
 		}
 		for _, s := range slos {
 			ranges := make([]engine.Range, 12)
@@ -224,6 +225,7 @@ func checkProperty(t *testing.T, seed int64) {
 	if next != len(rows) {
 		t.Fatalf("only %d of %d rows inserted", next, len(rows))
 	}
+	manual.checkRunningTotals(t) // also after the automatic refreshes
 	t.Logf("seed %d: %d rows, %d counts checked", seed, len(rows), checked)
 }
 

@@ -29,7 +29,8 @@ type RefreshResult struct {
 	// CoveredTo is how far the series' rollups are complete after the refresh.
 	CoveredTo time.Time
 	// Minutes is how many minutes with events the recomputation found; Written how many
-	// rollup rows it inserted or changed (unchanged rows are not rewritten); Deleted how many
+	// rollup rows it inserted or changed, counts or running totals (unchanged rows are not
+	// rewritten; a changed minute changes the totals of every later row); Deleted how many
 	// rows of minutes that became empty it removed.
 	Minutes, Written, Deleted int64
 }
@@ -38,8 +39,10 @@ type RefreshResult struct {
 // ahead of the wall clock. The first refresh of a series backfills from its earliest row;
 // later ones recompute only [floor_minute(covered_to - grace), floor_minute(now)), plus, for
 // journeys, the first minutes of the journeys with a row in that range, so a late row is
-// counted as long as it arrived within grace after its timestamp. The cost follows the new
-// and the grace rows, not the table size.
+// counted as long as it arrived within grace after its timestamp. It keeps every row's
+// running totals (cum_good, cum_valid) exact, rewriting them from the earliest changed
+// minute on (see recomputeSQL). The cost follows the new and the grace rows (and, for
+// journeys, the rows since the start of a journey a late row changed), not the table size.
 //
 // It runs in its own transaction (a savepoint inside tx) holding a transaction-level
 // advisory lock on the series; when another process holds it, Refresh does nothing and
@@ -142,13 +145,21 @@ func earliestRow(ctx context.Context, db DBTX, def Series) (time.Time, bool, err
 
 // recomputeSQL is one statement (one snapshot) that recomputes the minutes of def in [start,
 // end) — for journeys also the earlier first minutes of journeys with a row in the range —
-// upserts them (rewriting only changed rows), deletes the range's minutes that are now empty
-// and returns (minutes, written, deleted).
+// and keeps the running totals exact. It compares the recomputed minutes with their rollup
+// rows; from the earliest minute that differs (m0: a new, changed or emptied minute) on,
+// every row's totals are rewritten as base + running sum, base being the totals of the last
+// row before m0 (one backward probe). Rows are written only when one of their values changes
+// (rows before m0 are not even read), the range's minutes that are now empty are deleted, and
+// the statement returns (minutes, written, deleted). The rows from m0 on are the grace, the
+// new minutes and, for journeys, back to the first minute of a journey a late row changed.
 func recomputeSQL(schema string, def Series, start, end time.Time) (string, []any) {
 	var p params
 	q := def.bind(&p)
 	key, lo, hi := p.add(def.Key()), p.add(start.UTC()), p.add(end.UTC())
 	lo, hi = lo+"::timestamptz", hi+"::timestamptz"
+	rollup := pgx.Identifier{schema, "sli_rollup"}.Sanitize()
+	// recomputed: the minutes computed replaces, a condition on r.minute.
+	recomputed := "(r.minute >= " + lo + " AND r.minute < " + hi + ")"
 	var computed string
 	if def.Requests != nil {
 		computed = "computed AS (SELECT " + q.minute("t") + " AS minute, " + q.requestCounts("t") +
@@ -162,12 +173,23 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 			"candidates AS (SELECT * FROM touched UNION " + q.journeyIDsInMinutes("SELECT * FROM early") + "), " +
 			"computed AS (" + q.journeyMinuteCounts("SELECT * FROM candidates",
 			"(j.first_ts >= "+lo+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM early)") + ")"
+		recomputed = "(" + recomputed + " OR r.minute IN (SELECT minute FROM early))"
 	}
-	rollup := pgx.Identifier{schema, "sli_rollup"}.Sanitize()
+	m0 := "(SELECT m0 FROM changed)"
 	sql := "WITH " + computed + ", " +
-		"written AS (INSERT INTO " + rollup + " AS r (series, minute, good, valid) SELECT " + key + ", minute, good, valid FROM computed" +
-		" ON CONFLICT (series, minute) DO UPDATE SET good = excluded.good, valid = excluded.valid" +
-		" WHERE (r.good, r.valid) IS DISTINCT FROM (excluded.good, excluded.valid) RETURNING 1), " +
+		"old AS (SELECT r.minute, r.good, r.valid FROM " + rollup + " r WHERE r.series = " + key + " AND " + recomputed + "), " +
+		"changed AS (SELECT min(coalesce(c.minute, o.minute)) AS m0 FROM computed c FULL JOIN old o ON o.minute = c.minute" +
+		" WHERE (c.good, c.valid) IS DISTINCT FROM (o.good, o.valid)), " +
+		"base AS (SELECT coalesce(max(b.cum_good), 0) AS good, coalesce(max(b.cum_valid), 0) AS valid FROM (SELECT r.cum_good, r.cum_valid FROM " + rollup +
+		" r WHERE r.series = " + key + " AND r.minute < " + m0 + " ORDER BY r.minute DESC LIMIT 1) b), " +
+		"merged AS (SELECT c.minute, c.good, c.valid FROM computed c WHERE c.minute >= " + m0 +
+		" UNION ALL SELECT r.minute, r.good, r.valid FROM " + rollup + " r WHERE r.series = " + key + " AND r.minute >= " + m0 + " AND NOT " + recomputed + "), " +
+		"target AS (SELECT m.minute, m.good, m.valid, ((SELECT good FROM base) + sum(m.good) OVER w)::bigint AS cum_good," +
+		" ((SELECT valid FROM base) + sum(m.valid) OVER w)::bigint AS cum_valid FROM merged m WINDOW w AS (ORDER BY m.minute)), " +
+		"written AS (INSERT INTO " + rollup + " AS r (series, minute, good, valid, cum_good, cum_valid)" +
+		" SELECT " + key + ", minute, good, valid, cum_good, cum_valid FROM target" +
+		" ON CONFLICT (series, minute) DO UPDATE SET good = excluded.good, valid = excluded.valid, cum_good = excluded.cum_good, cum_valid = excluded.cum_valid" +
+		" WHERE (r.good, r.valid, r.cum_good, r.cum_valid) IS DISTINCT FROM (excluded.good, excluded.valid, excluded.cum_good, excluded.cum_valid) RETURNING 1), " +
 		"deleted AS (DELETE FROM " + rollup + " r WHERE r.series = " + key + " AND r.minute >= " + lo + " AND r.minute < " + hi +
 		" AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.minute = r.minute) RETURNING 1) " +
 		"SELECT (SELECT count(*) FROM computed), (SELECT count(*) FROM written), (SELECT count(*) FROM deleted)"

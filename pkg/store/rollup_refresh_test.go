@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand"
 	"testing"
 	"time"
 
@@ -60,6 +62,29 @@ func rollupVersions(t *testing.T, db *storetest.DB, def store.Series) map[time.T
 	return out
 }
 
+// checkRunningTotals fails the test unless every rollup row's cum_good and cum_valid equal
+// the running sums of good and valid of its series up to its minute, recomputed with a window
+// function.
+func checkRunningTotals(t *testing.T, db *storetest.DB) {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), `SELECT series, minute, cum_good, cum_valid, sg, sv FROM (
+		SELECT series, minute, cum_good, cum_valid, sum(good) OVER w AS sg, sum(valid) OVER w AS sv
+		FROM `+pgx.Identifier{db.PluginSchema, "sli_rollup"}.Sanitize()+` WINDOW w AS (PARTITION BY series ORDER BY minute)) x
+		WHERE (cum_good, cum_valid) <> (sg, sv) ORDER BY series, minute LIMIT 5`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var series string
+	var m time.Time
+	var cg, cv, sg, sv int64
+	if _, err := pgx.ForEachRow(rows, []any{&series, &m, &cg, &cv, &sg, &sv}, func() error {
+		t.Errorf("%s at %s: running totals %d/%d, sums of the rows %d/%d", series, m.UTC(), cg, cv, sg, sv)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func refresh(t *testing.T, db *storetest.DB, def store.Series, now time.Time) store.RefreshResult {
 	t.Helper()
 	res, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, now, store.DefaultGrace)
@@ -79,6 +104,7 @@ func TestRefreshRecomputesOnlyTheGraceWindow(t *testing.T) {
 		t.Fatalf("backfill = %+v, want 60 minutes from the first row to floor(now)", first)
 	}
 	v1 := rollupVersions(t, db, def)
+	checkRunningTotals(t, db)
 
 	// No new rows: only the grace window is recomputed, and nothing is rewritten.
 	second := refresh(t, db, def, now.Add(3*time.Minute))
@@ -126,6 +152,7 @@ func TestRefreshRecomputesOnlyTheGraceWindow(t *testing.T) {
 	if good != 0 || valid != 1 {
 		t.Errorf("late minute = %d/%d, want 0/1", good, valid)
 	}
+	checkRunningTotals(t, db)
 }
 
 func floorMinute(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
@@ -193,5 +220,98 @@ func TestConcurrentRefreshesCountOnce(t *testing.T) {
 	}
 	if good != 20 || valid != 30 {
 		t.Errorf("rollups sum to %d/%d, want 20/30", good, valid)
+	}
+	checkRunningTotals(t, db)
+}
+
+func TestRefreshRewritesRunningTotalsFromTheFirstChangedMinute(t *testing.T) {
+	t.Parallel()
+	db, def := rollupDB(t)
+	insertEveryMinute(t, db, t0, t0.Add(time.Hour))
+	refresh(t, db, def, t0.Add(time.Hour))
+	before := rollupVersions(t, db, def)
+
+	// A late row in minute 57, inside the grace: minute 57 changes, and so do the running
+	// totals of 58 and 59; nothing before 57 is rewritten.
+	db.Exec(t, `INSERT INTO request_logs ("timestamp", service, status_code, response_time_ms) VALUES ($1, 'api', 200, 10)`, t0.Add(57*time.Minute+5*time.Second))
+	res := refresh(t, db, def, t0.Add(61*time.Minute))
+	if res.Written != 3 || res.Deleted != 0 {
+		t.Errorf("refresh = %+v, want 3 rows written (57, and the totals of 58 and 59)", res)
+	}
+	after := rollupVersions(t, db, def)
+	for m, x := range before {
+		if rewritten := after[m] != x; rewritten != !m.Before(t0.Add(57*time.Minute)) {
+			t.Errorf("minute %s: rewritten %v", m.Format(time.TimeOnly), rewritten)
+		}
+	}
+	checkRunningTotals(t, db)
+}
+
+func TestRefreshRewritesRunningTotalsAfterALateJourneyRow(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	db.CreateLogTables(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
+		t.Fatal(err)
+	}
+	def, err := store.NewSeries(slo.SLO{Service: "web", LogService: "web", Name: "j", Type: slo.UserJourney, Objective: 0.9, Window: time.Hour, Journey: "checkout"},
+		slo.Tables{}, slo.Journey{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(id string, ts time.Time, ok bool) {
+		db.Exec(t, `INSERT INTO user_journey_logs ("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms)
+			VALUES ($1, $2, 'checkout', 's', 1, $3, 10)`, ts, id, ok)
+	}
+	// j0 starts in minute 10; one journey starts in each minute 11..39.
+	step("j0", t0.Add(10*time.Minute+30*time.Second), true)
+	for m := 11; m < 40; m++ {
+		step(fmt.Sprintf("j%d", m), t0.Add(time.Duration(m)*time.Minute+time.Second), true)
+	}
+	refresh(t, db, def, t0.Add(40*time.Minute))
+	before := rollupVersions(t, db, def)
+
+	// A failed step of j0 in minute 37, within the grace: j0 turns bad, so minute 10 (its
+	// first) changes, and with it the running totals of every later minute.
+	step("j0", t0.Add(37*time.Minute), false)
+	res := refresh(t, db, def, t0.Add(41*time.Minute))
+	if res.Written != 30 {
+		t.Errorf("refresh = %+v, want 30 rows written (minute 10, and the totals of 11..39)", res)
+	}
+	after := rollupVersions(t, db, def)
+	if len(after) != 30 {
+		t.Errorf("%d rollup rows, want 30", len(after))
+	}
+	for m, x := range before {
+		if after[m] == x {
+			t.Errorf("minute %s not rewritten", m.Format(time.TimeOnly))
+		}
+	}
+	checkRunningTotals(t, db)
+}
+
+func TestRefreshKeepsRunningTotalsExactUnderLateRows(t *testing.T) {
+	t.Parallel()
+	db, def := rollupDB(t)
+	r := rand.New(rand.NewSource(1))
+	insert := func(ts time.Time) {
+		db.Exec(t, `INSERT INTO request_logs ("timestamp", service, status_code, response_time_ms) VALUES ($1, 'api', $2, 10)`,
+			ts, []int{200, 404, 500}[r.Intn(3)])
+	}
+	now := t0
+	for range 40 {
+		now = now.Add(time.Duration(1+r.Intn(180)) * time.Second)
+		for range r.Intn(6) {
+			insert(now.Add(-time.Duration(r.Int63n(int64(store.DefaultGrace))))) // late, within the grace
+		}
+		if r.Intn(5) == 0 { // a row removed in the grace window
+			db.Exec(t, `DELETE FROM request_logs WHERE ctid = (SELECT ctid FROM request_logs WHERE "timestamp" >= $1 ORDER BY "timestamp" LIMIT 1)`,
+				now.Add(-store.DefaultGrace))
+		}
+		if r.Intn(3) > 0 {
+			refresh(t, db, def, now)
+			checkRunningTotals(t, db)
+		}
 	}
 }

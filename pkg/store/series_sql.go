@@ -190,9 +190,10 @@ func (q *seriesSQL) journeyMinuteCounts(candidates, cond string) string {
 		" FROM (" + q.journeys(candidates) + ") j WHERE " + cond + " GROUP BY 1"
 }
 
-// rangeCounts is a statement counting the series' events in each range [a[i], b[i]) of two
-// timestamptz arrays, one row (i, good, valid) per range, from raw rows.
-func (q *seriesSQL) rangeCounts(a, b string) string {
+// rangeCounts is a statement counting the series' events in each range [r.a, r.b) of the
+// FROM item ranges, which names its rows r(a, b, i): one row (r.i, good, valid) per range,
+// from raw rows, each range by its own index lookup.
+func (q *seriesSQL) rangeCounts(ranges string) string {
 	var inner string
 	if q.def.Requests != nil {
 		inner = "SELECT " + q.requestCounts("t") + " FROM " + q.from("t") +
@@ -201,6 +202,5 @@ func (q *seriesSQL) rangeCounts(a, b string) string {
 		inner = "SELECT count(*) FILTER (WHERE j.good)::bigint AS good, count(*)::bigint AS valid FROM (" +
 			q.journeys(q.journeyIDsBetween("r.a", "r.b")) + ") j WHERE j.first_ts >= r.a AND j.first_ts < r.b"
 	}
-	return "SELECT r.i, c.good, c.valid FROM unnest(" + a + "::timestamptz[], " + b + "::timestamptz[]) WITH ORDINALITY AS r(a, b, i)" +
-		" CROSS JOIN LATERAL (" + inner + ") c ORDER BY r.i"
+	return "SELECT r.i, c.good, c.valid FROM " + ranges + " CROSS JOIN LATERAL (" + inner + ") c"
 }

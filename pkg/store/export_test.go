@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// CountProbing and CountScanning are Count with the rollups' totals read one way, whatever
+// pickTotals would choose, so that tests check both ways on the same data.
+func CountProbing(ctx context.Context, db BatchDBTX, schema string, def Series, q CountQuery) (CountResult, error) {
+	return count(ctx, db, schema, def, q, probeTotals)
+}
+
+func CountScanning(ctx context.Context, db BatchDBTX, schema string, def Series, q CountQuery) (CountResult, error) {
+	return count(ctx, db, schema, def, q, scanTotals)
+}
+
+// SegmentsSQL is the segments statement Count sends, and its arguments;
+// ScanningSegmentsSQL the same reading the totals by a scan.
+func SegmentsSQL(schema string, def Series, bounds []time.Time, settled time.Time) (string, []any) {
+	sq := segmentsSQL(schema, def, bounds, settled, autoTotals)
+	return sq.sql, sq.args
+}
+
+func ScanningSegmentsSQL(schema string, def Series, bounds []time.Time, settled time.Time) (string, []any) {
+	sq := segmentsSQL(schema, def, bounds, settled, scanTotals)
+	return sq.sql, sq.args
+}
