@@ -13,9 +13,7 @@ import (
 )
 
 func TestContractCheckHealth(t *testing.T) {
-	tp := servePlugin(t)
-	db := storetest.New(t)
-	db.CreateLogTables(t)
+	tp, db := contractSetup(t)
 	closedPort := func() int {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -35,7 +33,7 @@ func TestContractCheckHealth(t *testing.T) {
 		{
 			name:       "a reachable database with both log tables and a valid config is healthy",
 			wantStatus: backend.HealthStatusOk,
-			want:       []string{"PostgreSQL 1", "plugin schema " + db.PluginSchema + " at version 1 of 1", "SLO config: 2 services, 3 SLOs", "have the configured columns"},
+			want:       []string{"PostgreSQL 1", "plugin schema " + db.PluginSchema + " at version 1 of 1", "SLO config: 2 services, 4 SLOs", "have the configured columns"},
 		},
 		{
 			name:       "a database that does not answer is reported with host and port",
@@ -136,9 +134,7 @@ func TestContractCheckHealth(t *testing.T) {
 }
 
 func TestContractCheckHealthWrongPassword(t *testing.T) {
-	tp := servePlugin(t)
-	db := storetest.New(t)
-	db.CreateLogTables(t)
+	tp, db := contractSetup(t)
 	if storetest.AcceptsAnyPassword(t) {
 		storetest.Unavailable(t, "the test database does not check passwords (trust authentication)")
 	}

@@ -11,8 +11,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/sloguard/sloguard/pkg/store/storetest"
 )
 
 // queryJSON builds DataQuery.JSON the way the query editor does.
@@ -26,10 +24,8 @@ func queryJSON(t *testing.T, fields map[string]any) json.RawMessage {
 }
 
 func TestContractQueryDataErrorsNameTheField(t *testing.T) {
-	tp := servePlugin(t)
-	db := storetest.New(t)
-	db.CreateLogTables(t)
-	pc := pluginContext(t, healthyJSONData(db), map[string]string{"password": db.Conn.Password})
+	tp, db := contractSetup(t)
+	pc := healthyContext(t, db)
 
 	tests := []struct {
 		name  string
@@ -68,9 +64,7 @@ func TestContractQueryDataErrorsNameTheField(t *testing.T) {
 }
 
 func TestContractQueryDataSLOStatus(t *testing.T) {
-	tp := servePlugin(t)
-	db := storetest.New(t)
-	db.CreateLogTables(t)
+	tp, db := contractSetup(t)
 	to := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	// 1,000 payment requests in the hour before `to`, one every 3.6 s: every 100th is a 503,
 	// every 10th of the others takes 250 ms (over the 200 ms latency threshold).
@@ -80,7 +74,7 @@ func TestContractQueryDataSLOStatus(t *testing.T) {
 		       CASE WHEN i % 100 = 0 THEN 503 ELSE 200 END,
 		       CASE WHEN i % 10 = 5 THEN 250 ELSE 50 END
 		FROM generate_series(1, 1000) AS i`, to)
-	pc := pluginContext(t, healthyJSONData(db), map[string]string{"password": db.Conn.Password})
+	pc := healthyContext(t, db)
 
 	resp, err := tp.Client.QueryData(context.Background(), &backend.QueryDataRequest{
 		PluginContext: pc,
@@ -103,8 +97,8 @@ func TestContractQueryDataSLOStatus(t *testing.T) {
 	if f.Meta == nil || f.Meta.Type != data.FrameTypeTable {
 		t.Errorf("frame type = %+v, want table", f.Meta)
 	}
-	if n, _ := f.RowLen(); n != 3 {
-		t.Fatalf("got %d rows, want one per SLO (3)", n)
+	if n, _ := f.RowLen(); n != 4 {
+		t.Fatalf("got %d rows, want one per SLO (4)", n)
 	}
 	row := func(i int) map[string]any {
 		out := map[string]any{}
@@ -123,7 +117,7 @@ func TestContractQueryDataSLOStatus(t *testing.T) {
 	// Latency: 990 valid (5xx excluded); the 100 slow ones (i = 5, 15, ... 995) are all 200s:
 	// good 890; error ratio 100/990 over an allowed 0.05: consumed 2.0202.
 	latency := row(1)
-	journey := row(2)
+	journey := row(3)
 	tests := []struct {
 		name string
 		got  any

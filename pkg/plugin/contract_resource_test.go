@@ -7,15 +7,11 @@ import (
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-
-	"github.com/sloguard/sloguard/pkg/store/storetest"
 )
 
 func TestContractCallResource(t *testing.T) {
-	tp := servePlugin(t)
-	db := storetest.New(t)
-	db.CreateLogTables(t)
-	pc := pluginContext(t, healthyJSONData(db), map[string]string{"password": db.Conn.Password})
+	tp, db := contractSetup(t)
+	pc := healthyContext(t, db)
 
 	tests := []struct {
 		name       string
@@ -28,7 +24,7 @@ func TestContractCallResource(t *testing.T) {
 		{"services lists every service with its SLO count", http.MethodGet, "services", "", 200, []string{`"name":"payment_service"`, `"slos":2`, `"name":"user_api"`}},
 		{"slos of one service give type, objective as a ratio and window", http.MethodGet, "slos?service=payment_service", "", 200, []string{`"slo":"availability"`, `"objective":0.999`, `"window":"30d"`, `"sliType":"latency"`, `"thresholdMs":200`}},
 		{"slos of an unknown service is a 404 naming it", http.MethodGet, "slos?service=nope", "", 404, []string{`no service \"nope\"`}},
-		{"validate reports a valid config with counts", http.MethodPost, "validate", contractConfig, 200, []string{`"valid":true`, `"services":2`, `"slos":3`}},
+		{"validate reports a valid config with counts", http.MethodPost, "validate", contractConfig, 200, []string{`"valid":true`, `"services":2`, `"slos":4`}},
 		{"validate reports errors with path and line", http.MethodPost, "validate", "services:\n  a:\n    b:\n      target: 0\n      window: 30d\n      sli_type: success_rate\n", 200, []string{`"valid":false`, `"path":"services.a.b.target"`, `"line":4`}},
 		{"an unknown resource is a 404", http.MethodGet, "nothing", "", 404, nil},
 		{"a wrong method is a 405", http.MethodGet, "validate", "", 405, nil},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -16,26 +17,15 @@ import (
 	"github.com/sloguard/sloguard/pkg/store/storetest"
 )
 
-// contractConfig is an SLO config that reads both log tables.
-const contractConfig = `
-services:
-  payment_service:
-    availability:
-      target: 99.9
-      window: 30d
-      sli_type: success_rate
-    latency:
-      target: 200
-      percentile: 95
-      window: 30d
-      sli_type: latency
-  user_api:
-    user_journey:
-      target: 99.5
-      window: 7d
-      sli_type: user_journey
-      journey_name: "user_registration"
-`
+// contractConfig is the stack's SLO config (the seed's example, with the registration
+// journey's steps): 2 services, 4 SLOs, reading both log tables.
+var contractConfig = func() string {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "provisioning/sloguard/slo.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}()
 
 // The secrets every contract case configures; none may appear in any answer.
 var contractSecrets = map[string]string{
@@ -67,7 +57,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func servePlugin(*testing.T) *datasourcetest.TestPlugin { return &served }
+// contractSetup gives a test the served plugin and a database of its own with the log
+// tables.
+func contractSetup(t *testing.T) (*datasourcetest.TestPlugin, *storetest.DB) {
+	t.Helper()
+	db := storetest.New(t)
+	db.CreateLogTables(t)
+	return &served, db
+}
+
+// healthyContext is the PluginContext of a healthy data source on db.
+func healthyContext(t *testing.T, db *storetest.DB) backend.PluginContext {
+	t.Helper()
+	return pluginContext(t, healthyJSONData(db), map[string]string{"password": db.Conn.Password})
+}
 
 var uidSeq atomic.Int64
 

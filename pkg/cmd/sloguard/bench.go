@@ -94,7 +94,7 @@ func parseSizes(s string) ([]int, error) {
 // incremental refreshes stay in the past), backfills the rollups, then measures side by side:
 // the plain SQL a user would write over raw rows (the 30-day window and the seven burn windows
 // in one scan), the engine's status, a 7-day series at a 1-minute step, and incremental
-// refreshes after one more minute of traffic each.
+// refreshes after one more minute of traffic (refreshRows) each.
 func benchSize(ctx context.Context, pool *pgxpool.Pool, n, runs int, keep bool, log io.Writer) (benchResult, error) {
 	r := benchResult{rows: n}
 	schema := fmt.Sprintf("sloguard_bench_%d", n)
@@ -149,10 +149,9 @@ func benchSize(ctx context.Context, pool *pgxpool.Pool, n, runs int, keep bool, 
 	if r.plainCounts != r.engineCount {
 		return r, fmt.Errorf("engine counts %+v differ from plain SQL %+v", r.engineCount, r.plainCounts)
 	}
-	perMinute := n / (30 * 24 * 60)
 	for i := range 10 {
 		minute := end.Add(time.Duration(i) * time.Minute)
-		if err := insertMinute(ctx, pool, schema, minute, perMinute); err != nil {
+		if err := insertMinute(ctx, pool, schema, minute, refreshRows); err != nil {
 			return r, err
 		}
 		t0 := time.Now()
@@ -244,6 +243,10 @@ func loadBenchRows(ctx context.Context, pool *pgxpool.Pool, schema string, n int
 	fmt.Fprintf(log, "bench %d rows: loaded %d rows in %s (%.0f rows/s with indexes)\n", n, copied, took.Round(time.Millisecond), float64(copied)/took.Seconds())
 	return took, nil
 }
+
+// refreshRows is the new traffic before each measured incremental refresh, the same at
+// every table size, so that the refresh figures show whether the cost follows table size.
+const refreshRows = 1000
 
 // insertMinute adds one minute of the first service's traffic starting at minute.
 func insertMinute(ctx context.Context, pool *pgxpool.Pool, schema string, minute time.Time, rows int) error {
