@@ -1,4 +1,4 @@
-import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { AnnotationQuery, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 
 import { DataSource } from './datasource';
 import { SLOGuardOptions, SLOGuardQuery } from './types';
@@ -81,5 +81,64 @@ describe('DataSource', () => {
     [undefined, true],
   ])('filterQuery with hide=%s returns %s', (hide, expected) => {
     expect(ds.filterQuery(query({ hide }))).toBe(expected);
+  });
+});
+
+describe('DataSource annotations', () => {
+  const ds = new DataSource(instanceSettings);
+  const annotation = (target?: Partial<SLOGuardQuery>) =>
+    ({ name: 'SLO incidents', enable: true, iconColor: 'red', target }) as AnnotationQuery<SLOGuardQuery>;
+
+  it('enables annotations with the standard editor (the query editor)', () => {
+    expect(ds.annotations).toBeDefined();
+    expect(ds.annotations?.QueryEditor).toBeUndefined();
+    expect(ds.annotations?.processEvents).toBeUndefined();
+  });
+
+  it('starts a new annotation with the annotations query type', () => {
+    expect(ds.annotations?.getDefaultQuery?.()).toEqual({ queryType: 'annotations' });
+  });
+
+  it.each<[string, Partial<SLOGuardQuery> | undefined, SLOGuardQuery]>([
+    [
+      'runs an annotation without a target as the default query',
+      undefined,
+      { refId: 'Anno', queryType: 'annotations' },
+    ],
+    [
+      'fills in the query type of a target without one, keeping its selection',
+      { refId: 'A', service: '$service' },
+      { refId: 'A', queryType: 'annotations', service: '$service' },
+    ],
+    [
+      'keeps an annotations query as it is',
+      { refId: 'Anno', queryType: 'annotations', service: 'payment_service', slo: 'availability' },
+      { refId: 'Anno', queryType: 'annotations', service: 'payment_service', slo: 'availability' },
+    ],
+    [
+      'keeps a query type the user picked',
+      { refId: 'Anno', queryType: 'incidents' },
+      { refId: 'Anno', queryType: 'incidents' },
+    ],
+  ])('prepareQuery %s', (_, target, expected) => {
+    expect(ds.annotations?.prepareQuery?.(annotation(target))).toEqual(expected);
+  });
+
+  it('prepareQuery does not mutate the annotation', () => {
+    const anno = annotation({ refId: 'A', service: 'checkout' });
+
+    ds.annotations?.prepareQuery?.(anno);
+
+    expect(anno.target).toEqual({ refId: 'A', service: 'checkout' });
+  });
+
+  it('annotation queries get template variables applied like panel queries', () => {
+    const query = ds.annotations?.prepareQuery?.(annotation({ service: '$service' }));
+
+    expect(ds.applyTemplateVariables(query!, {})).toEqual({
+      refId: 'Anno',
+      queryType: 'annotations',
+      service: 'payment_service',
+    });
   });
 });

@@ -5,7 +5,16 @@ import { DataQuery } from '@grafana/schema';
  * Query types served by the backend's QueryData. The string values are a contract with the Go
  * backend (DataQuery.JSON `queryType`); do not rename them.
  */
-export type QueryType = 'slo_status' | 'error_budget' | 'burn_rate' | 'sli' | 'journey_steps' | 'alerts' | 'incidents';
+export type QueryType =
+  | 'slo_status'
+  | 'error_budget'
+  | 'burn_rate'
+  | 'sli'
+  | 'journey_steps'
+  | 'alerts'
+  | 'incidents'
+  /** Dashboard annotations: incidents and alert transitions as time, timeEnd, title, text, tags. */
+  | 'annotations';
 
 /** SLOGuardQuery is the JSON a panel sends to the backend. Empty service / slo means "all". */
 export interface SLOGuardQuery extends DataQuery {
@@ -21,6 +30,13 @@ export const DEFAULT_QUERY_TYPE: QueryType = 'slo_status';
 
 export const DEFAULT_QUERY: Partial<SLOGuardQuery> = {
   queryType: DEFAULT_QUERY_TYPE,
+};
+
+export const ANNOTATIONS_QUERY_TYPE: QueryType = 'annotations';
+
+/** The query a new dashboard annotation of this data source starts with. */
+export const DEFAULT_ANNOTATION_QUERY: Partial<SLOGuardQuery> = {
+  queryType: ANNOTATIONS_QUERY_TYPE,
 };
 
 export type SSLMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';

@@ -6,8 +6,14 @@
 // totals (a window's whole minutes are the difference of two totals, one index probe each,
 // whatever the window's length), the partial minutes at window edges and the minutes not yet
 // settled (younger than the late-data grace) from raw log rows, so a count always equals a
-// plain scan of the log table. A status is one small query for the rollup state and one
-// pipelined batch, whatever the number of windows.
+// plain scan of the log table. A status is one pipelined batch, one round trip, whatever the
+// number of windows: the rollup state that says which minutes are settled is read inside the
+// counting statement.
+//
+// Rollups are refreshed in bounded chunks (store.RefreshChunk). Refresh (the detector's
+// loop, the CLI) runs chunks until the rollups are caught up; a read that finds them behind
+// refreshes one chunk after counting, so no panel query ever waits for a whole backfill, and
+// its counts are exact either way: whatever the rollups do not cover yet is read raw.
 package engine
 
 import (
@@ -48,8 +54,11 @@ type Options struct {
 	// ManualRefresh stops Status, Series and Counts from refreshing stale rollups: only
 	// Refresh does (the detector's loop, say). Counts stay exact either way.
 	ManualRefresh bool
-	// OnRefreshError is told when an automatic refresh fails; the read goes on from raw
-	// rows. Nil ignores such failures.
+	// RefreshChunk is how many minutes one refresh chunk covers at most; 0 means
+	// store.RefreshChunk. An automatic refresh does one chunk.
+	RefreshChunk time.Duration
+	// OnRefreshError is told when an automatic refresh fails (after the read, whose counts
+	// are exact anyway). Nil ignores such failures.
 	OnRefreshError func(s slo.SLO, err error)
 }
 
@@ -103,6 +112,9 @@ func New(db DB, opts Options) (*Engine, error) {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
+	if c := opts.RefreshChunk; c < 0 || c%time.Minute != 0 {
+		return nil, fmt.Errorf("engine: refresh chunk %s is not a whole number of minutes", c)
+	}
 	return &Engine{db: db, opts: opts}, nil
 }
 
@@ -118,52 +130,56 @@ func (e *Engine) SeriesOf(s slo.SLO) (store.Series, error) {
 	return store.NewSeries(s, e.opts.Tables, j)
 }
 
-// Refresh brings the rollups of s up to now (which must not be ahead of the wall clock); a
-// refresh already running elsewhere makes it a no-op. The detector calls it every cycle.
+// Refresh brings the rollups of s up to now (which must not be ahead of the wall clock),
+// chunk after chunk until they are caught up or ctx is done. When another process holds the
+// series' refresh lock it stops there without an error, keeping the chunks done; the next
+// call carries on. The detector calls it every cycle.
 func (e *Engine) Refresh(ctx context.Context, s slo.SLO, now time.Time) error {
-	def, err := e.SeriesOf(s)
-	if err != nil {
-		return err
-	}
-	if _, err := store.Refresh(ctx, e.db, e.opts.Schema, def, now, e.opts.Grace); err != nil {
-		return fmt.Errorf("refresh %s: %w", s.ID(), err)
-	}
-	return nil
+	_, err := e.RefreshLimited(ctx, s, now, store.RefreshLimit{})
+	return err
 }
 
-// settled returns the instant before which def's rollups serve a read up to upTo (the zero
-// time when the series has no rollups yet), refreshing first, best effort, when they lag
-// upTo (or the wall clock, if earlier) by more than refreshAge.
-func (e *Engine) settled(ctx context.Context, s slo.SLO, def store.Series, upTo time.Time) (time.Time, error) {
-	st, found, err := store.ReadRollupState(ctx, e.db, e.opts.Schema, def)
+// RefreshLimited is Refresh within lim (lim.Chunk 0 means Options.RefreshChunk), saying
+// what it did, and whether the rollups are caught up.
+func (e *Engine) RefreshLimited(ctx context.Context, s slo.SLO, now time.Time, lim store.RefreshLimit) (store.RefreshResult, error) {
+	def, err := e.SeriesOf(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s: %w", s.ID(), err)
+		return store.RefreshResult{}, err
 	}
+	if lim.Chunk == 0 {
+		lim.Chunk = e.opts.RefreshChunk
+	}
+	res, err := store.Refresh(ctx, e.db, e.opts.Schema, def, now, e.opts.Grace, lim)
+	if err != nil {
+		return res, fmt.Errorf("refresh %s: %w", s.ID(), err)
+	}
+	return res, nil
+}
+
+// refreshBehind refreshes def's rollups by one chunk, best effort, when the covered_to a read
+// saw (zero: none) lags upTo, or the wall clock if earlier, by more than refreshAge. The read
+// was exact anyway, counting raw rows past settled; the refresh makes the next ones cheaper.
+// Counting first keeps a read at one round trip when the rollups are fresh; when they lag,
+// the read counts the lag from raw rows and then refreshes it, where refreshing first would
+// have saved that raw count but cost a round trip on every read.
+func (e *Engine) refreshBehind(ctx context.Context, s slo.SLO, def store.Series, upTo, covered time.Time) {
 	now := upTo
 	if c := e.opts.Clock(); c.Before(now) {
 		now = c
 	}
-	if !e.opts.ManualRefresh && (!found || st.CoveredTo.Before(now.Add(-refreshAge))) {
-		res, err := store.Refresh(ctx, e.db, e.opts.Schema, def, now, e.opts.Grace)
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return time.Time{}, fmt.Errorf("refresh %s: %w", s.ID(), err)
-		case err != nil:
-			if e.opts.OnRefreshError != nil {
-				e.opts.OnRefreshError(s, err)
-			}
-		case !res.Skipped:
-			st, found = store.RollupState{CoveredTo: res.CoveredTo}, true
-		}
+	if e.opts.ManualRefresh || now.IsZero() || (!covered.IsZero() && !covered.Before(now.Add(-refreshAge))) {
+		return
 	}
-	if !found {
-		return time.Time{}, nil
+	_, err := store.Refresh(ctx, e.db, e.opts.Schema, def, now, e.opts.Grace, store.RefreshLimit{Chunks: 1, Chunk: e.opts.RefreshChunk})
+	// A cancelled read is not a refresh failure worth reporting.
+	if err != nil && ctx.Err() == nil && e.opts.OnRefreshError != nil {
+		e.opts.OnRefreshError(s, err)
 	}
-	return st.CoveredTo.Add(-e.opts.Grace), nil
 }
 
 // counts returns the exact counts of s over every range, plus latency percentiles when pq
-// is set: the rollup state, then one batch.
+// is set, in one batch (settled read from the rollup state inside it), then refreshes the
+// rollups if that batch found them behind.
 func (e *Engine) counts(ctx context.Context, s slo.SLO, ranges []store.Range, pq *store.PercentileQuery) ([]slo.Counts, []float64, error) {
 	def, err := e.SeriesOf(s)
 	if err != nil {
@@ -176,16 +192,13 @@ func (e *Engine) counts(ctx context.Context, s slo.SLO, ranges []store.Range, pq
 			upTo = r.To
 		}
 	}
-	settled, err := e.settled(ctx, s, def, upTo)
-	if err != nil {
-		return nil, nil, err
-	}
 	res, err := store.Count(ctx, e.db, e.opts.Schema, def, store.CountQuery{
-		Bounds: p.bounds, Settled: settled, Ranges: p.edges, Percentiles: pq,
+		Bounds: p.bounds, FromState: true, Grace: e.opts.Grace, Ranges: p.edges, Percentiles: pq,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("count %s: %w", s.ID(), err)
 	}
+	e.refreshBehind(ctx, s, def, upTo, res.CoveredTo)
 	return p.resolve(res.Segments, res.Ranges), res.Percentiles, nil
 }
 

@@ -45,7 +45,7 @@ func newPlan(ranges []store.Range) plan {
 	p.parts = make([]part, len(ranges))
 	for i, r := range ranges {
 		pt := part{edges: [2]int{-1, -1}}
-		from, to := ceilMinute(r.From), floorMinute(r.To)
+		from, to := ceilMinute(r.From), store.FloorMinute(r.To)
 		switch {
 		case !r.From.Before(r.To):
 		case from.Before(to):
@@ -103,12 +103,9 @@ func (p plan) resolve(segs, edges []slo.Counts) []slo.Counts {
 	return out
 }
 
-// floorMinute is the UTC minute holding t; ceilMinute the first minute boundary at or after
-// t.
-func floorMinute(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
-
+// ceilMinute is the first minute boundary at or after t, in UTC.
 func ceilMinute(t time.Time) time.Time {
-	f := floorMinute(t)
+	f := store.FloorMinute(t)
 	if f.Equal(t) {
 		return f
 	}

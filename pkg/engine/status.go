@@ -48,9 +48,9 @@ type Status struct {
 }
 
 // Status returns s's status at `at`: the SLO window, DefaultBurnWindows and extraWindows all
-// end at `at` (exclusive). The counts are exact; the cost is the rollup state plus one
-// pipelined batch whatever the number of windows (and a refresh first when the rollups lag
-// `at` by more than a minute, unless ManualRefresh).
+// end at `at` (exclusive). The counts are exact; the cost is one pipelined batch, one round
+// trip, whatever the number of windows (and, unless ManualRefresh, one refresh chunk after
+// it when the rollups lag `at` by more than a minute).
 func (e *Engine) Status(ctx context.Context, s slo.SLO, at time.Time, extraWindows ...time.Duration) (Status, error) {
 	if at.IsZero() {
 		return Status{}, fmt.Errorf("status of %s: %w: zero time", s.ID(), ErrRange)

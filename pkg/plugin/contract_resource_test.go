@@ -1,16 +1,13 @@
 package plugin
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
 func TestContractCallResource(t *testing.T) {
-	tp, db := contractSetup(t)
+	_, db := contractSetup(t)
 	pc := healthyContext(t, db)
 
 	tests := []struct {
@@ -31,20 +28,7 @@ func TestContractCallResource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path, _, _ := strings.Cut(tt.path, "?")
-			var got *backend.CallResourceResponse
-			err := tp.Client.CallResource(context.Background(), &backend.CallResourceRequest{
-				PluginContext: pc, Path: path, Method: tt.method, URL: tt.path, Body: []byte(tt.body),
-			}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error {
-				got = r
-				return nil
-			}))
-			if err != nil {
-				t.Fatalf("CallResource: %v", err)
-			}
-			if got == nil {
-				t.Fatal("no response")
-			}
+			got := callResource(t, pc, tt.method, tt.path, tt.body)
 			if got.Status != tt.wantStatus {
 				t.Errorf("status = %d, want %d (body %s)", got.Status, tt.wantStatus, got.Body)
 			}

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -64,6 +65,27 @@ func contractSetup(t *testing.T) (*datasourcetest.TestPlugin, *storetest.DB) {
 	db := storetest.New(t)
 	db.CreateLogTables(t)
 	return &served, db
+}
+
+// callResource sends one resource request over gRPC the way Grafana forwards it and returns
+// the answer.
+func callResource(t *testing.T, pc backend.PluginContext, method, url, body string) *backend.CallResourceResponse {
+	t.Helper()
+	path, _, _ := strings.Cut(url, "?")
+	var got *backend.CallResourceResponse
+	err := served.Client.CallResource(context.Background(), &backend.CallResourceRequest{
+		PluginContext: pc, Path: path, Method: method, URL: url, Body: []byte(body),
+	}, backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error {
+		got = r
+		return nil
+	}))
+	if err != nil {
+		t.Fatalf("CallResource: %v", err)
+	}
+	if got == nil {
+		t.Fatal("no response")
+	}
+	return got
 }
 
 // healthyContext is the PluginContext of a healthy data source on db.

@@ -16,19 +16,29 @@ import (
 )
 
 // queryModel is DataQuery.JSON as the query editor (src/types.ts) writes it. Empty service
-// and slo select every SLO.
+// and slo select every SLO. The other fields belong to some query types and are ignored by
+// the rest.
 type queryModel struct {
 	QueryType string `json:"queryType"`
 	Service   string `json:"service"`
 	SLO       string `json:"slo"`
+	// Windows are burn_rate's look-back windows ("5m", "1h"); empty: defaultBurnRateWindows.
+	Windows []string `json:"windows"`
+	// Window is sli's rolling window ("5m" when empty).
+	Window string `json:"window"`
+	// Instant asks burn_rate for one value per series at the range end (a numeric frame).
+	Instant bool `json:"instant"`
 }
 
-// queryRequest is one query ready for its handler: the query, the SLOs it selects and the
-// config they come from.
+// queryRequest is one query ready for its handler: the query and its parsed model, the SLOs
+// it selects and the config they come from, and where the request comes from.
 type queryRequest struct {
 	query  backend.DataQuery
+	model  queryModel
 	slos   []slo.SLO
 	config *slo.Config
+	// fromAlert is set when Grafana alerting sent the request (fromAlert).
+	fromAlert bool
 }
 
 type queryHandler func(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse
@@ -42,13 +52,26 @@ var queryHandlers = map[string]queryHandler{}
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	loaded := d.config.load()
+	alert := fromAlert(req)
 	for _, q := range req.Queries {
-		resp.Responses[q.RefID] = d.query(ctx, q, loaded)
+		resp.Responses[q.RefID] = d.query(ctx, q, loaded, alert)
 	}
 	return resp, nil
 }
 
-func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded loadedConfig) backend.DataResponse {
+// fromAlert reports whether Grafana alerting sent req: it sets the header FromAlert: true
+// (backend.FromAlertHeaderName) on every query it evaluates, and no user
+// (PluginContext.User is nil). The header is the signal; a missing user alone also means
+// other server-side callers.
+func fromAlert(req *backend.QueryDataRequest) bool {
+	v, ok := req.Headers[backend.FromAlertHeaderName]
+	if !ok {
+		v = req.GetHTTPHeader(backend.FromAlertHeaderName)
+	}
+	return strings.EqualFold(strings.TrimSpace(v), "true")
+}
+
+func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded loadedConfig, fromAlert bool) backend.DataResponse {
 	if d.settingsErr != nil {
 		return badRequest("invalid data source settings: " + oneLine(d.settingsErr))
 	}
@@ -73,7 +96,7 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded load
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	return h(ctx, d, queryRequest{query: q, slos: slos, config: loaded.cfg})
+	return h(ctx, d, queryRequest{query: q, model: m, slos: slos, config: loaded.cfg, fromAlert: fromAlert})
 }
 
 // selectSLOs picks the SLOs a query names; empty names select all.

@@ -16,6 +16,7 @@ func (d *Datasource) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /services", d.handleServices)
 	mux.HandleFunc("GET /slos", d.handleSLOs)
 	mux.HandleFunc("POST /validate", handleValidate)
+	mux.HandleFunc("GET /status", d.handleStatus)
 }
 
 // serviceInfo is one service for editors and template variables.

@@ -24,10 +24,18 @@ type CountQuery struct {
 	// Bounds are ascending, distinct whole UTC minutes; the answer's Segments[i] counts the
 	// events in [Bounds[i], Bounds[i+1]). Fewer than two bounds ask for no segment.
 	Bounds []time.Time
-	// Settled is the instant before which whole minutes are read from sli_rollup (rounded
-	// down to a minute); minutes from it on, and journeys with a row from it on, come from
-	// raw rows. The zero time reads everything raw. Callers pass the series' covered_to
-	// minus the grace.
+	// FromState takes settled, the instant before which whole minutes are read from
+	// sli_rollup, from the series' rollup state, inside the segments statement: covered_to
+	// minus Grace, rounded down to a minute (everything raw without a state row). The
+	// rollups and their state are then read in one snapshot, so the count is exact whatever
+	// refresh commits meanwhile, without a round trip of its own; CountResult.CoveredTo says
+	// what the statement saw. Minutes from settled on, and journeys with a row from it on,
+	// come from raw rows.
+	FromState bool
+	Grace     time.Duration
+	// Settled, without FromState, is settled given by the caller (rounded down to a
+	// minute); the zero time reads everything raw. It must not be later than the series'
+	// covered_to minus the grace. Must be zero with FromState.
 	Settled time.Time
 	// Ranges are counted from raw rows, each on its own: the partial minutes at window edges.
 	Ranges []Range
@@ -50,18 +58,23 @@ type CountResult struct {
 	// Percentiles are the values of PercentileQuery.Fractions, nil when no valid request
 	// fell in the range (no data) or none were asked.
 	Percentiles []float64
+	// CoveredTo is, with FromState, the series' covered_to the count read; zero when the
+	// series has no rollup state (and without FromState).
+	CoveredTo time.Time
 }
 
-// Count answers q for the series def, exactly: whole minutes before q.Settled come from the
+// Count answers q for the series def, exactly: whole minutes before settled come from the
 // rollups in schema, everything else from the log table. It sends one pipelined batch: JIT
 // off (noJIT), then up to three statements:
 //
-//  1. segments (segmentsSQL): the rollups' running totals at each bound — one backward probe
-//     of the primary key per bound, so the whole minutes of a Status cost the same whatever
-//     the windows' length, or one range scan when the bounds are nearly every minute (a
-//     Series at a fine step); plus the raw rows from Settled to the last bound, counted per
-//     segment (for journeys per minute, also of the minutes whose journeys have a row after
-//     Settled: their rollup rows are subtracted and the raw recount added);
+//  1. segments (segmentsSQL): settled (from the rollup state, with FromState); the rollups'
+//     running totals at each bound — one backward probe of the primary key per bound, so the
+//     whole minutes of a Status cost the same whatever the windows' length, or one range
+//     scan when the bounds are nearly every minute (a Series at a fine step); plus the raw
+//     rows from settled to the last bound, counted per segment (for journeys per minute,
+//     also of the minutes whose journeys have a row after settled: their rollup rows are
+//     subtracted and the raw recount added). With FromState and fewer than two bounds, a
+//     read of the rollup state instead, for CountResult.CoveredTo;
 //  2. ranges: unnest(from[], to[]) WITH ORDINALITY with a LATERAL raw count per range;
 //  3. percentiles: percentile_cont over the valid rows of one range.
 func Count(ctx context.Context, db BatchDBTX, schema string, def Series, q CountQuery) (CountResult, error) {
@@ -79,19 +92,34 @@ func count(ctx context.Context, db BatchDBTX, schema string, def Series, q Count
 	if q.Percentiles != nil && (def.Requests == nil || def.Requests.ThresholdMS == nil) {
 		return CountResult{}, fmt.Errorf("count %s: percentiles of a series that is not latency", def.Key())
 	}
+	if q.FromState && (!q.Settled.IsZero() || q.Grace < 0) {
+		return CountResult{}, fmt.Errorf("count %s: settled from the state with a settled instant or a negative grace", def.Key())
+	}
+	src := settledSource{fromState: q.FromState, grace: q.Grace, at: q.Settled}
 	res := CountResult{}
 	b := &pgx.Batch{}
 	noJIT(b)
-	if len(q.Bounds) >= 2 {
-		sq := segmentsSQL(schema, def, q.Bounds, q.Settled, mode)
+	switch {
+	case len(q.Bounds) >= 2:
+		sq := segmentsSQL(schema, def, q.Bounds, src, mode)
 		b.Queue(sq.sql, sq.args...).Query(func(rows pgx.Rows) error {
-			segs, err := sq.read(rows)
+			segs, covered, err := sq.read(rows)
 			if err != nil {
 				return fmt.Errorf("segments: %w", err)
 			}
-			res.Segments = segs
+			res.Segments, res.CoveredTo = segs, covered
 			return nil
 		})
+	case q.FromState:
+		b.Queue("SELECT covered_to FROM "+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+" WHERE series = $1", def.Key()).
+			Query(func(rows pgx.Rows) error {
+				_, err := pgx.ForEachRow(rows, []any{&res.CoveredTo}, func() error { return nil })
+				if err != nil {
+					return fmt.Errorf("rollup state: %w", err)
+				}
+				res.CoveredTo = res.CoveredTo.UTC()
+				return nil
+			})
 	}
 	if len(q.Ranges) > 0 {
 		res.Ranges = make([]slo.Counts, len(q.Ranges))
@@ -144,7 +172,7 @@ func noJIT(b *pgx.Batch) { b.Queue("SELECT set_config('jit', 'off', true)") }
 // checkBounds requires ascending, distinct whole minutes.
 func checkBounds(bounds []time.Time) error {
 	for i, t := range bounds {
-		if !t.Equal(floorMinute(t)) {
+		if !t.Equal(FloorMinute(t)) {
 			return fmt.Errorf("bound %s is not a whole minute", t.Format(time.RFC3339Nano))
 		}
 		if i > 0 && !bounds[i-1].Before(t) {
@@ -154,16 +182,16 @@ func checkBounds(bounds []time.Time) error {
 	return nil
 }
 
-// How segmentsSQL reads the rollups' running totals at its points.
+// How segmentsSQL reads the rollups' running totals at the bounds.
 type totalsMode int
 
 const (
 	// autoTotals picks probeTotals or scanTotals by their cost (see pickTotals).
 	autoTotals totalsMode = iota
-	// probeTotals: one backward primary-key probe per point.
+	// probeTotals: one backward primary-key probe per bound.
 	probeTotals
-	// scanTotals: a probe before the first point, then one index range scan of the rows
-	// between the first and the last point.
+	// scanTotals: a probe before the first bound, then one index range scan of the rows
+	// from the first bound to rollEnd.
 	scanTotals
 )
 
@@ -172,8 +200,8 @@ const (
 // probe took about 4.4 µs, a row of an index-only range scan read back by pgx about 0.45 µs.
 const probeCostRows = 10
 
-// pickTotals returns probeTotals unless probing n points costs more than scanning every
-// minute of [from, to) would (a Series at a fine step, whose points are most minutes).
+// pickTotals returns probeTotals unless probing n bounds costs more than scanning every
+// minute of [from, to) would (a Series at a fine step, whose bounds are most minutes).
 func pickTotals(n int, from, to time.Time) totalsMode {
 	if minutes := to.Sub(from) / time.Minute; int64(n)*probeCostRows > int64(minutes) {
 		return scanTotals
@@ -183,50 +211,56 @@ func pickTotals(n int, from, to time.Time) totalsMode {
 
 // The rows of a segments statement are (kind, i, good, valid):
 const (
-	// rowTotal: running totals (cum_good, cum_valid) of a rollup row before point i
-	// (1-based). The total before point i is the largest such row of any point <= i (the
-	// totals only grow with the minute): a probe gives the last row before its point, a
-	// scanned row in [point i-1, point i) is reported for point i.
+	// rowTotal: running totals (cum_good, cum_valid) of a rollup row before bound i
+	// (1-based), clamped to rollEnd. The total before bound i is the largest such row of any
+	// bound <= i (the totals only grow with the minute): a probe gives the last row before
+	// its bound, a scanned row in [bound i-1, bound i) is reported for bound i.
 	rowTotal = 0
 	// rowBucket: counts to add to segment i (width_bucket over the bounds, 1-based): raw
 	// minutes, and for journeys minus the rollup rows of the minutes recounted from raw rows.
 	rowBucket = 1
+	// rowState: the series' covered_to in Unix microseconds (good), with FromState and a
+	// state row only.
+	rowState = 2
 )
+
+// settledSource is where a segments statement takes settled from: the rollup state (minus
+// grace) or the instant at (zero: none).
+type settledSource struct {
+	fromState bool
+	grace     time.Duration
+	at        time.Time
+}
 
 // segmentsQuery is Count's segments statement and how to turn its rows into segments.
 type segmentsQuery struct {
 	sql  string
 	args []any
-	// bounds is how many bounds there are (segments + 1); points how many distinct points
-	// the totals are read at; pointOf[i] is bound i's point, -1 for every bound when the
-	// rollups serve nothing.
-	bounds, points int
-	pointOf        []int
+	// bounds is how many bounds there are (segments + 1).
+	bounds int
 }
 
-// maxTailRanges is how many segments at most reach past rollEnd for a request series' raw
-// part to be counted per segment, one index range scan each (a Status has one or two, a
-// Series the few minutes since settled); beyond it the raw rows are grouped by minute in
-// one scan, which sorts them (a series without rollups).
+// maxTailRanges is how many segments at most a request series' raw part is counted for
+// per segment, one index range scan each (a Status has eight or so, all but the last one or
+// two empty after settled); beyond it (a Series) the raw rows from settled on are grouped by
+// minute in one scan, which sorts them: the few minutes since settled, or, for a series
+// without rollups, everything.
 const maxTailRanges = 64
 
-// segmentsSQL is the statement of Count's segments. The rollups serve the whole minutes
-// [bounds[0], rollEnd), rollEnd = floor(settled) clamped to the bounds; raw rows the rest.
-// Segment i is total(min(bounds[i+1], rollEnd)) - total(min(bounds[i], rollEnd)) plus the raw
-// and correction rows reported for it, total(x) being cum_good and cum_valid of the series'
-// last rollup row before x (0 for none). The totals at the distinct clamped bounds (the
-// points) are read by one ORDER BY minute DESC LIMIT 1 probe each (unnest WITH ORDINALITY and
-// LATERAL), or, when they are dense (mode, see pickTotals), by one range scan. The parts are
-// one statement (UNION ALL), so they read one snapshot.
-func segmentsSQL(schema string, def Series, bounds []time.Time, settled time.Time, mode totalsMode) segmentsQuery {
+// segmentsSQL is the statement of Count's segments. Its CTE st holds, on one row, the
+// series' covered_to (from the state, else NULL), sf = floor_minute(settled) (NULL: none)
+// and rollEnd re = sf clamped to the bounds (the first bound without sf): the rollups serve
+// the whole minutes [bounds[0], re), raw rows the rest. Segment i is total(min(bounds[i+1],
+// re)) - total(min(bounds[i], re)) plus the raw and correction rows reported for it,
+// total(x) being cum_good and cum_valid of the series' last rollup row before x (0 for
+// none). The totals are read at every bound by one ORDER BY minute DESC LIMIT 1 probe each
+// (unnest WITH ORDINALITY and LATERAL), or, when the bounds are dense (mode, see
+// pickTotals), by one range scan of [bounds[0], re). The parts are one statement (UNION
+// ALL), so they and the state read one snapshot: settled is computed in the statement, so
+// its shape never depends on it.
+func segmentsSQL(schema string, def Series, bounds []time.Time, src settledSource, mode totalsMode) segmentsQuery {
 	start, end := bounds[0], bounds[len(bounds)-1]
-	// Rollups serve [start, rollEnd); raw rows [rollEnd, end).
-	rollEnd := start
-	if !settled.IsZero() {
-		rollEnd = clampTime(floorMinute(settled), start, end)
-	}
-	points, pointOf := totalPoints(bounds, rollEnd)
-	sq := segmentsQuery{bounds: len(bounds), points: len(points), pointOf: pointOf}
+	sq := segmentsQuery{bounds: len(bounds)}
 
 	// Placeholders are added when first used: PostgreSQL rejects parameters a statement
 	// never uses.
@@ -234,110 +268,95 @@ func segmentsSQL(schema string, def Series, bounds []time.Time, settled time.Tim
 	q := def.bind(&p)
 	var keyPH, boundsPH string
 	key := func() string { return q.once(&keyPH, def.Key()) }
-	bs := func() string {
-		if boundsPH == "" {
-			utc := make([]time.Time, len(bounds))
-			for i, t := range bounds {
-				utc[i] = t.UTC()
-			}
-			boundsPH = p.add(utc) + "::timestamptz[]"
-		}
-		return boundsPH
+	utc := make([]time.Time, len(bounds))
+	for i, t := range bounds {
+		utc[i] = t.UTC()
 	}
+	bs := func() string { return q.once(&boundsPH, utc) + "::timestamptz[]" }
 	ts := func(t time.Time) string { return p.add(t.UTC()) + "::timestamptz" }
 	rollup := pgx.Identifier{schema, "sli_rollup"}.Sanitize()
 	bucket, total := strconv.Itoa(rowBucket), strconv.Itoa(rowTotal)
 
-	from, to, seg := tailRanges(bounds, rollEnd)
-	var with string
-	// parts: SELECTs of (kind, i, good, valid); never none, as either rollEnd > start (points)
-	// or rollEnd = start < end (a tail).
+	lo, hi := ts(start), ts(end)
+	var state string
+	switch {
+	case src.fromState:
+		state = "SELECT max(s.covered_to) AS covered, date_trunc('minute', max(s.covered_to) - " + p.add(int64(src.grace/time.Microsecond)) +
+			"::bigint * interval '1 microsecond') AS sf FROM " + pgx.Identifier{schema, "sli_rollup_state"}.Sanitize() + " s WHERE s.series = " + key()
+	case src.at.IsZero():
+		state = "SELECT NULL::timestamptz AS covered, NULL::timestamptz AS sf"
+	default:
+		state = "SELECT NULL::timestamptz AS covered, " + ts(FloorMinute(src.at)) + " AS sf"
+	}
+	with := []string{"st AS (SELECT x.covered, x.sf, CASE WHEN x.sf IS NULL OR x.sf <= " + lo + " THEN " + lo +
+		" WHEN x.sf >= " + hi + " THEN " + hi + " ELSE x.sf END AS re FROM (" + state + ") x)"}
+	// re and sf as scalar subqueries: InitPlans, computed once, usable in index conditions.
+	re, sf := "(SELECT re FROM st)", "(SELECT sf FROM st)"
+
+	// parts: SELECTs of (kind, i, good, valid); the probes are never left out.
 	var parts []string
 	switch {
-	case def.Requests != nil && len(seg) == 0: // nothing after rollEnd
-	case def.Requests != nil && len(seg) <= maxTailRanges:
+	case def.Requests != nil && len(bounds)-1 <= maxTailRanges:
+		// The raw part [max(bounds[i-1], re), bounds[i]) of each segment ending after re.
+		from, to, seg := make([]time.Time, len(bounds)-1), utc[1:], make([]int32, len(bounds)-1)
+		for i := range from {
+			from[i], seg[i] = utc[i], int32(i+1)
+		}
 		parts = append(parts, "SELECT "+bucket+", x.i, x.good, x.valid FROM ("+
-			q.rangeCounts("unnest("+p.add(from)+"::timestamptz[], "+p.add(to)+"::timestamptz[], "+p.add(seg)+"::int[]) AS r(a, b, i)")+") x")
+			q.rangeCounts("(SELECT greatest(u.a, "+re+") AS a, u.b, u.i FROM unnest("+p.add(from)+"::timestamptz[], "+p.add(to)+
+				"::timestamptz[], "+p.add(seg)+"::int[]) AS u(a, b, i) WHERE u.b > "+re+") AS r")+") x")
 	case def.Requests != nil:
-		with = "tail AS (SELECT " + q.minute("t") + " AS minute, " + q.requestCounts("t") + " FROM " + q.from("t") +
-			" WHERE " + q.requestWhere("t") + " AND " + q.between("t", ts(rollEnd), ts(end)) + " GROUP BY 1)"
-	case rollEnd.After(start):
-		// dirty: first minutes served by the rollups of journeys with a row at or after
-		// settled; such a row may have arrived after the last refresh, so the whole minute
-		// is recounted from raw rows, and its rollup row (inside the totals) is subtracted.
-		// Needed even when no segment reaches past rollEnd.
-		lo, hi, tailFrom, settledP := ts(start), ts(end), ts(rollEnd), ts(floorMinute(settled))
-		with = "touched AS (SELECT " + q.jid("jt") + " FROM " + q.from("jt") + " WHERE " + q.scope("jt") + " AND " + q.ts("jt") + " >= " + settledP + "), " +
-			"dirty AS (" + q.firstMinutes("SELECT * FROM touched", "j.first_ts >= "+lo+" AND j.first_ts < "+tailFrom) + "), " +
-			"candidates AS (" + q.journeyIDsBetween(tailFrom, hi) + " UNION " + q.journeyIDsInMinutes("SELECT * FROM dirty") + "), " +
-			"tail AS (" + q.journeyMinuteCounts("SELECT * FROM candidates",
-			"(j.first_ts >= "+tailFrom+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM dirty)") + ")"
+		with = append(with, "tail AS (SELECT "+q.minute("t")+" AS minute, "+q.requestCounts("t")+" FROM "+q.from("t")+
+			" WHERE "+q.requestWhere("t")+" AND "+q.between("t", re, hi)+" GROUP BY 1)")
+	default:
+		// touched: journeys with a row at or after settled, when the rollups serve anything;
+		// dirty: their first minutes the rollups serve: such a row may have arrived after
+		// the last refresh, so the whole minute is recounted from raw rows, and its rollup
+		// row (inside the totals) is subtracted. Needed even when no segment reaches past
+		// re. tail: the journeys that start from re on, and those of the dirty minutes.
+		// touched's "< 'infinity'", always true, makes its condition a range: sf is known
+		// only when the statement runs, and PostgreSQL estimates a range on an unknown bound
+		// at 0.5 % of the rows, a one-sided condition at a third (which could make it
+		// prefer a sequential scan of a large table to the few rows since settled).
+		with = append(with,
+			"touched AS (SELECT "+q.jid("jt")+" FROM "+q.from("jt")+" WHERE "+re+" > "+lo+" AND "+q.scope("jt")+" AND "+q.ts("jt")+" >= "+sf+
+				" AND "+q.ts("jt")+" < 'infinity')",
+			"dirty AS ("+q.firstMinutes("SELECT * FROM touched", "j.first_ts >= "+lo+" AND j.first_ts < "+re)+")",
+			"candidates AS ("+q.journeyIDsBetween(re, hi)+" UNION "+q.journeyIDsInMinutes("SELECT * FROM dirty")+")",
+			"tail AS ("+q.journeyMinuteCounts("SELECT * FROM candidates",
+				"(j.first_ts >= "+re+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM dirty)")+")")
 		parts = append(parts, "SELECT "+bucket+", width_bucket(r.minute, "+bs()+"), -r.good, -r.valid FROM "+rollup+
 			" r WHERE r.series = "+key()+" AND r.minute IN (SELECT minute FROM dirty)")
-	default:
-		lo, hi := ts(rollEnd), ts(end)
-		with = "tail AS (" + q.journeyMinuteCounts(q.journeyIDsBetween(lo, hi), "j.first_ts >= "+lo+" AND j.first_ts < "+hi) + ")"
 	}
-	if with != "" {
+	if len(with) > 1 {
 		parts = append(parts, "SELECT "+bucket+", width_bucket(tail.minute, "+bs()+"), tail.good, tail.valid FROM tail")
-		with = "WITH " + with + " "
 	}
 
-	if len(points) > 0 {
-		if mode == autoTotals {
-			mode = pickTotals(len(points), points[0], points[len(points)-1])
-		}
-		probed := points
-		if mode == scanTotals {
-			probed = points[:1]
-			parts = append(parts, "SELECT "+total+", width_bucket(r.minute, "+p.add(points)+"::timestamptz[]) + 1, r.cum_good, r.cum_valid FROM "+rollup+
-				" r WHERE r.series = "+key()+" AND r.minute >= "+ts(points[0])+" AND r.minute < "+ts(points[len(points)-1]))
-		}
-		parts = append(parts, "SELECT "+total+", b.i::int, c.cum_good, c.cum_valid FROM unnest("+p.add(probed)+"::timestamptz[]) WITH ORDINALITY AS b(t, i)"+
-			" CROSS JOIN LATERAL (SELECT r.cum_good, r.cum_valid FROM "+rollup+" r WHERE r.series = "+key()+" AND r.minute < b.t"+
-			" ORDER BY r.minute DESC LIMIT 1) c")
+	if mode == autoTotals {
+		mode = pickTotals(len(bounds), start, end)
 	}
-	sq.sql, sq.args = with+strings.Join(parts, " UNION ALL "), p.args
+	probed := utc
+	if mode == scanTotals {
+		probed = utc[:1]
+		parts = append(parts, "SELECT "+total+", width_bucket(r.minute, "+bs()+") + 1, r.cum_good, r.cum_valid FROM "+rollup+
+			" r WHERE r.series = "+key()+" AND r.minute >= "+lo+" AND r.minute < "+re)
+	}
+	parts = append(parts, "SELECT "+total+", b.i::int, c.cum_good, c.cum_valid FROM unnest("+p.add(probed)+"::timestamptz[]) WITH ORDINALITY AS b(t, i)"+
+		" CROSS JOIN LATERAL (SELECT r.cum_good, r.cum_valid FROM "+rollup+" r WHERE r.series = "+key()+" AND r.minute < least(b.t, "+re+")"+
+		" ORDER BY r.minute DESC LIMIT 1) c")
+	if src.fromState {
+		parts = append(parts, "SELECT "+strconv.Itoa(rowState)+", 0, (extract(epoch FROM st.covered) * 1000000)::bigint, 0::bigint FROM st WHERE st.covered IS NOT NULL")
+	}
+	sq.sql, sq.args = "WITH "+strings.Join(with, ", ")+" "+strings.Join(parts, " UNION ALL "), p.args
 	return sq
 }
 
-// totalPoints returns the distinct bounds clamped to rollEnd, where segmentsSQL reads the
-// rollups' totals, and the index of each bound's point; none (and -1 for every bound) when
-// rollEnd is the first bound, the rollups serving nothing.
-func totalPoints(bounds []time.Time, rollEnd time.Time) ([]time.Time, []int) {
-	pointOf := make([]int, len(bounds))
-	var points []time.Time
-	for i, t := range bounds {
-		pointOf[i] = -1
-		if !rollEnd.After(bounds[0]) {
-			continue
-		}
-		if t.After(rollEnd) {
-			t = rollEnd
-		}
-		if n := len(points); n == 0 || points[n-1].Before(t) {
-			points = append(points, t.UTC())
-		}
-		pointOf[i] = len(points) - 1
-	}
-	return points, pointOf
-}
-
-// tailRanges returns the raw part [from[k], to[k]) of each segment that reaches past
-// rollEnd, and the segment's number (1-based) seg[k].
-func tailRanges(bounds []time.Time, rollEnd time.Time) (from, to []time.Time, seg []int32) {
-	for i := 1; i < len(bounds); i++ {
-		if bounds[i].After(rollEnd) {
-			from, to, seg = append(from, maxTime(bounds[i-1], rollEnd).UTC()), append(to, bounds[i].UTC()), append(seg, int32(i))
-		}
-	}
-	return from, to, seg
-}
-
-// read turns the statement's rows into the segments.
-func (sq segmentsQuery) read(rows pgx.Rows) ([]slo.Counts, error) {
+// read turns the statement's rows into the segments, and the covered_to it read (zero for
+// none).
+func (sq segmentsQuery) read(rows pgx.Rows) ([]slo.Counts, time.Time, error) {
 	segs := make([]slo.Counts, sq.bounds-1)
-	totals := make([]slo.Counts, sq.points)
+	totals := make([]slo.Counts, sq.bounds)
+	var covered time.Time
 	var kind, i int
 	var c slo.Counts
 	_, err := pgx.ForEachRow(rows, []any{&kind, &i, &c.Good, &c.Valid}, func() error {
@@ -346,23 +365,23 @@ func (sq segmentsQuery) read(rows pgx.Rows) ([]slo.Counts, error) {
 			totals[i-1] = maxCounts(totals[i-1], c)
 		case kind == rowBucket && i >= 1 && i <= len(segs):
 			segs[i-1] = segs[i-1].Add(c)
+		case kind == rowState:
+			covered = time.UnixMicro(c.Good).UTC()
 		default:
-			return fmt.Errorf("row %d/%d outside the %d bounds and %d points", kind, i, sq.bounds, sq.points)
+			return fmt.Errorf("row %d/%d outside the %d bounds", kind, i, sq.bounds)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	for i := 1; i < len(totals); i++ {
 		totals[i] = maxCounts(totals[i], totals[i-1])
 	}
 	for i := range segs {
-		if a, b := sq.pointOf[i], sq.pointOf[i+1]; a >= 0 {
-			segs[i] = segs[i].Add(totals[b].Sub(totals[a]))
-		}
+		segs[i] = segs[i].Add(totals[i+1].Sub(totals[i]))
 	}
-	return segs, nil
+	return segs, covered, nil
 }
 
 // maxCounts is the larger of two running totals, field by field.
@@ -382,32 +401,13 @@ func percentilesSQL(def Series, pq PercentileQuery) (string, []any) {
 		" FROM " + q.from("t") + " WHERE " + q.requestWhere("t") + " AND " + q.between("t", lo, hi), p.args
 }
 
-// maxTime returns the later of a and b.
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-// clampTime returns t limited to [lo, hi].
-func clampTime(t, lo, hi time.Time) time.Time {
-	switch {
-	case t.Before(lo):
-		return lo
-	case t.After(hi):
-		return hi
-	}
-	return t
-}
-
 // Range is the half-open time range [From, To).
 type Range struct {
 	From, To time.Time
 }
 
-// floorMinute returns the UTC minute holding t.
-func floorMinute(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
+// FloorMinute returns the UTC minute holding t.
+func FloorMinute(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
 
 // rangeArrays splits ranges into the two arrays rangeCounts reads.
 func rangeArrays(ranges []Range) (from, to []time.Time) {

@@ -83,7 +83,7 @@ func TestCountSegmentsEqualPlainScanWhetherTotalsAreProbedOrScanned(t *testing.T
 	}
 	refreshed := t0.Add(3 * time.Hour)
 	for _, def := range []store.Series{requests, journeys} {
-		if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, refreshed, store.DefaultGrace); err != nil {
+		if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, refreshed, store.DefaultGrace, store.RefreshLimit{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,7 +103,16 @@ func TestCountSegmentsEqualPlainScanWhetherTotalsAreProbedOrScanned(t *testing.T
 	counts := []struct {
 		name  string
 		count func(context.Context, store.BatchDBTX, string, store.Series, store.CountQuery) (store.CountResult, error)
-	}{{"chosen", store.Count}, {"probed", store.CountProbing}, {"scanned", store.CountScanning}}
+	}{{"chosen", store.Count}, {"probed", store.CountProbing}, {"scanned", store.CountScanning},
+		// settled read from the rollup state inside the statement: refreshed - grace too
+		{"from state", func(ctx context.Context, db store.BatchDBTX, schema string, def store.Series, q store.CountQuery) (store.CountResult, error) {
+			q.Settled, q.FromState, q.Grace = time.Time{}, true, store.DefaultGrace
+			res, err := store.Count(ctx, db, schema, def, q)
+			if err == nil && !res.CoveredTo.Equal(refreshed) {
+				err = fmt.Errorf("covered_to read %s, want %s", res.CoveredTo, refreshed)
+			}
+			return res, err
+		}}}
 	for _, def := range []store.Series{requests, journeys} {
 		for k := range 30 {
 			bounds := randBounds(r, t0.Add(-10*time.Minute), t0.Add(span+10*time.Minute))
@@ -162,8 +171,8 @@ func TestStatusReadsAFewRollupRowsWhateverTheWindowLength(t *testing.T) {
 	db.Exec(t, `INSERT INTO request_logs ("timestamp", service, status_code, response_time_ms)
 		SELECT $1::timestamptz + i * interval '1 minute' + interval '10 seconds', 'api', CASE WHEN i % 7 = 0 THEN 503 ELSE 200 END, 10
 		FROM generate_series(0, $2 - 1) AS i`, t0, minutes)
-	if res := refresh(t, db, def, end); res.Minutes != minutes {
-		t.Fatalf("backfill = %+v, want %d minutes", res, minutes)
+	if res := refresh(t, db, def, end); res.Written != minutes || !res.CaughtUp || res.Chunks != minutes*int(time.Minute)/int(store.RefreshChunk) {
+		t.Fatalf("backfill = %+v, want %d rows written, in chunks of %s", res, minutes, store.RefreshChunk)
 	}
 	// A Status's bounds: the 30-day window and the burn windows, all ending at `end`.
 	var bounds []time.Time
@@ -188,18 +197,28 @@ func TestStatusReadsAFewRollupRowsWhateverTheWindowLength(t *testing.T) {
 	if n := explain(sql, args); n > float64(len(bounds)) {
 		t.Errorf("the segments of a 30-day status read %.0f rows of sli_rollup, want at most one per bound (%d)", n, len(bounds))
 	}
+	sql, args = store.StateSegmentsSQL(db.PluginSchema, def, bounds, store.DefaultGrace)
+	if n := explain(sql, args); n > float64(len(bounds)) {
+		t.Errorf("the segments of a 30-day status, settled from the state, read %.0f rows of sli_rollup, want at most one per bound (%d)", n, len(bounds))
+	}
 	// The measure sees a scan: reading every minute's row instead reads them all.
 	sql, args = store.ScanningSegmentsSQL(db.PluginSchema, def, bounds, settled)
 	if n := explain(sql, args); n < minutes-10 {
 		t.Errorf("a scan of the rollups read %.0f rows, want about %d: the measure above would not see a scan", n, minutes)
 	}
 
-	res, err := store.Count(ctx, db.Pool, db.PluginSchema, def, store.CountQuery{Bounds: bounds, Settled: settled})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := rawSegments(t, db, def, bounds); !slices.Equal(res.Segments, want) {
-		t.Errorf("segments %+v, plain scan %+v", res.Segments, want)
+	want := rawSegments(t, db, def, bounds)
+	for _, q := range []store.CountQuery{{Bounds: bounds, Settled: settled}, {Bounds: bounds, FromState: true, Grace: store.DefaultGrace}} {
+		res, err := store.Count(ctx, db.Pool, db.PluginSchema, def, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(res.Segments, want) {
+			t.Errorf("from state %v: segments %+v, plain scan %+v", q.FromState, res.Segments, want)
+		}
+		if q.FromState && !res.CoveredTo.Equal(end) {
+			t.Errorf("covered_to read %s, want %s", res.CoveredTo, end)
+		}
 	}
 }
 

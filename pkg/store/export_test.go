@@ -15,14 +15,20 @@ func CountScanning(ctx context.Context, db BatchDBTX, schema string, def Series,
 	return count(ctx, db, schema, def, q, scanTotals)
 }
 
-// SegmentsSQL is the segments statement Count sends, and its arguments;
-// ScanningSegmentsSQL the same reading the totals by a scan.
+// SegmentsSQL is the segments statement Count sends for a given settled, and its arguments;
+// ScanningSegmentsSQL the same reading the totals by a scan; StateSegmentsSQL the statement
+// taking settled from the rollup state (CountQuery.FromState).
 func SegmentsSQL(schema string, def Series, bounds []time.Time, settled time.Time) (string, []any) {
-	sq := segmentsSQL(schema, def, bounds, settled, autoTotals)
+	sq := segmentsSQL(schema, def, bounds, settledSource{at: settled}, autoTotals)
 	return sq.sql, sq.args
 }
 
 func ScanningSegmentsSQL(schema string, def Series, bounds []time.Time, settled time.Time) (string, []any) {
-	sq := segmentsSQL(schema, def, bounds, settled, scanTotals)
+	sq := segmentsSQL(schema, def, bounds, settledSource{at: settled}, scanTotals)
+	return sq.sql, sq.args
+}
+
+func StateSegmentsSQL(schema string, def Series, bounds []time.Time, grace time.Duration) (string, []any) {
+	sq := segmentsSQL(schema, def, bounds, settledSource{fromState: true, grace: grace}, autoTotals)
 	return sq.sql, sq.args
 }

@@ -87,7 +87,7 @@ func checkRunningTotals(t *testing.T, db *storetest.DB) {
 
 func refresh(t *testing.T, db *storetest.DB, def store.Series, now time.Time) store.RefreshResult {
 	t.Helper()
-	res, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, now, store.DefaultGrace)
+	res, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, now, store.DefaultGrace, store.RefreshLimit{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +141,12 @@ func TestRefreshRecomputesOnlyTheGraceWindow(t *testing.T) {
 			t.Errorf("minute %s rewritten", m)
 		}
 	}
-	if _, ok := v3[floorMinute(late)]; !ok {
-		t.Errorf("late row's minute %s has no rollup", floorMinute(late))
+	if _, ok := v3[store.FloorMinute(late)]; !ok {
+		t.Errorf("late row's minute %s has no rollup", store.FloorMinute(late))
 	}
 	var good, valid int64
 	if err := db.Pool.QueryRow(context.Background(), "SELECT good, valid FROM "+pgx.Identifier{db.PluginSchema, "sli_rollup"}.Sanitize()+
-		" WHERE series = $1 AND minute = $2", def.Key(), floorMinute(late)).Scan(&good, &valid); err != nil {
+		" WHERE series = $1 AND minute = $2", def.Key(), store.FloorMinute(late)).Scan(&good, &valid); err != nil {
 		t.Fatal(err)
 	}
 	if good != 0 || valid != 1 {
@@ -154,8 +154,6 @@ func TestRefreshRecomputesOnlyTheGraceWindow(t *testing.T) {
 	}
 	checkRunningTotals(t, db)
 }
-
-func floorMinute(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
 
 func TestRefreshSkipsWhileAnotherProcessRefreshes(t *testing.T) {
 	db, def := rollupDB(t)
@@ -203,7 +201,7 @@ func TestConcurrentRefreshesCountOnce(t *testing.T) {
 	errs := make(chan error, 8)
 	for i := range 8 {
 		go func() {
-			_, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, t0.Add(time.Duration(25+i)*time.Minute), store.DefaultGrace)
+			_, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, t0.Add(time.Duration(25+i)*time.Minute), store.DefaultGrace, store.RefreshLimit{})
 			errs <- err
 		}()
 	}

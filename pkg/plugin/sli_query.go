@@ -1,0 +1,80 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/sloguard/sloguard/pkg/engine"
+	"github.com/sloguard/sloguard/pkg/slo"
+)
+
+func init() {
+	queryHandlers["sli"] = sliQuery
+}
+
+// sliQuery answers sli: for every selected SLO, the SLI over a rolling window (the query's
+// `window`, default 5m) ending at each point, good/valid of [t - window, t) counted exactly
+// (engine.Counts: rollups for whole minutes, raw rows at the edges), null without valid
+// events: field sli, labels service, slo, window, percentunit. A latency SLO also gets
+// its response-time percentiles p50, p95 and p99 in ms over the same windows (field
+// response_time, one more label percentile), percentile_cont over the valid requests of each
+// point's window (engine.PercentileSeries); display only, the SLI is the threshold ratio.
+// All timeseries-multi, in SLO order, each SLO's SLI before its percentiles.
+func sliQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
+	window := defaultSLIWindow
+	if r.model.Window != "" {
+		w, err := parseWindow("window", r.model.Window)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		window = w
+	}
+	windowLabel := slo.FormatWindow(window)
+	return perSLOSeries(ctx, d, r, r.slos, func(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) (data.Frames, error) {
+		ranges := make([]engine.Range, g.n)
+		for j, t := range g.times() {
+			ranges[j] = engine.Range{From: t.Add(-window), To: t}
+		}
+		counts, err := eng.Counts(ctx, s, ranges...)
+		if err != nil {
+			return nil, fmt.Errorf("SLI of %s: %w", s.ID(), err)
+		}
+		values := make([]*float64, len(counts))
+		for j, c := range counts {
+			values[j] = floatPtr(slo.SLI(c))
+		}
+		frames := data.Frames{seriesFrame("sli", sloLabels(s, labelWindow, windowLabel), unitRatio, g, values)}
+		if s.Type != slo.Latency {
+			return frames, nil
+		}
+		pcts, err := percentileFrames(ctx, eng, s, g, window, windowLabel)
+		return append(frames, pcts...), err
+	})
+}
+
+// percentileFrames are the response-time percentile series of the latency SLO s, one frame
+// per engine.PercentileLabels label.
+func percentileFrames(ctx context.Context, eng *engine.Engine, s slo.SLO, g grid, window time.Duration, windowLabel string) (data.Frames, error) {
+	pts, err := eng.PercentileSeries(ctx, s, g.first, g.last, g.step, window)
+	if err != nil {
+		return nil, fmt.Errorf("response-time percentiles of %s: %w", s.ID(), err)
+	}
+	if len(pts) != g.n {
+		return nil, fmt.Errorf("response-time percentiles of %s: %d points for a grid of %d", s.ID(), len(pts), g.n)
+	}
+	var frames data.Frames
+	for _, label := range engine.PercentileLabels() {
+		values := make([]*float64, len(pts))
+		for j, p := range pts {
+			if v, ok := p.Values[label]; ok {
+				values[j] = &v
+			}
+		}
+		frames = append(frames, seriesFrame("response_time", sloLabels(s, labelWindow, windowLabel, labelPercentile, label), unitMS, g, values))
+	}
+	return frames, nil
+}
