@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,14 +51,31 @@ var queryHandlers = map[string]queryHandler{}
 // QueryData answers every query on its own: a bad query gets an error response naming the
 // field and the others still answer (partial success).
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
-	resp := backend.NewQueryDataResponse()
 	loaded := d.config.load()
 	alert := fromAlert(req)
-	for _, q := range req.Queries {
-		resp.Responses[q.RefID] = d.query(ctx, q, loaded, alert)
+	answers := make([]backend.DataResponse, len(req.Queries))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, queryParallelism)
+	for i, q := range req.Queries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			answers[i] = d.query(ctx, q, loaded, alert)
+		}()
+	}
+	wg.Wait()
+	resp := backend.NewQueryDataResponse()
+	for i, q := range req.Queries {
+		resp.Responses[q.RefID] = answers[i]
 	}
 	return resp, nil
 }
+
+// queryParallelism is how many queries of one request run at once (a dashboard panel's
+// queries arrive in one request); each may use seriesParallelism connections.
+const queryParallelism = 3
 
 // fromAlert reports whether Grafana alerting sent req: it sets the header FromAlert: true
 // (backend.FromAlertHeaderName) on every query it evaluates, and no user

@@ -45,6 +45,9 @@ func JourneySteps(ctx context.Context, db BatchDBTX, def Series, from, to time.T
 	sql, args := journeyStepsSQL(def, from, to)
 	batch := &pgx.Batch{}
 	noJIT(batch)
+	// The funnel aggregates every (journey, step) of the range in memory; PostgreSQL's 4 MB
+	// default sends a week of a busy journey to disk. Local to this batch's transaction.
+	batch.Queue("SELECT set_config('work_mem', '64MB', true)")
 	batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		var s StepStats
 		var pcts []*float64
@@ -95,9 +98,9 @@ func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
 		"steps AS (SELECT step, min(ord) AS ord, count(*) AS reached, count(*) FILTER (WHERE ok) AS succeeded," +
 		" count(*) FILTER (WHERE over) AS over_budget, row_number() OVER (ORDER BY min(ord), step) AS k FROM per GROUP BY step), " +
 		"durations AS (SELECT step, percentile_cont(" + fr + "::float8[]) WITHIN GROUP (ORDER BY dur) AS pc FROM steprows GROUP BY step), " +
+		"reach AS (SELECT jid, array_agg(step) AS steps FROM per GROUP BY jid), " +
 		"drops AS (SELECT cur.step, count(*) AS n FROM steps cur JOIN steps prev ON prev.k = cur.k - 1" +
-		" JOIN per a ON a.step = prev.step" +
-		" WHERE NOT EXISTS (SELECT 1 FROM per b WHERE b.jid = a.jid AND b.step = cur.step) GROUP BY cur.step) " +
+		" JOIN reach a ON prev.step = ANY(a.steps) AND NOT cur.step = ANY(a.steps) GROUP BY cur.step) " +
 		"SELECT s.step, s.ord, s.reached, s.succeeded, s.over_budget, coalesce(d.n, 0), u.pc" +
 		" FROM steps s JOIN durations u ON u.step = s.step LEFT JOIN drops d ON d.step = s.step ORDER BY s.k"
 	return sql, p.args

@@ -37,6 +37,7 @@ type benchResult struct {
 	rows                     int
 	load, backfill           time.Duration
 	plain, status, series    []time.Duration
+	dashboard                []time.Duration
 	refresh                  []time.Duration
 	plainCounts, engineCount slo.Counts
 }
@@ -67,7 +68,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		host, time.Now().UTC().Format(time.RFC3339), *runs, benchSLO.ID(), benchServices)
 	var results []benchResult
 	for _, n := range ns {
-		r, err := benchSize(ctx, pool, n, *runs, *keep, stderr)
+		r, err := benchSize(ctx, pool, *dsn, n, *runs, *keep, stderr)
 		if err != nil {
 			fmt.Fprintln(stderr, "bench:", err)
 			return exitError
@@ -95,7 +96,7 @@ func parseSizes(s string) ([]int, error) {
 // the plain SQL a user would write over raw rows (the 30-day window and the seven burn windows
 // in one scan), the engine's status, a 7-day series at a 1-minute step, and incremental
 // refreshes after one more minute of traffic (refreshRows) each.
-func benchSize(ctx context.Context, pool *pgxpool.Pool, n, runs int, keep bool, log io.Writer) (benchResult, error) {
+func benchSize(ctx context.Context, pool *pgxpool.Pool, dsn string, n, runs int, keep bool, log io.Writer) (benchResult, error) {
 	r := benchResult{rows: n}
 	schema := fmt.Sprintf("sloguard_bench_%d", n)
 	end := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Second)
@@ -159,6 +160,9 @@ func benchSize(ctx context.Context, pool *pgxpool.Pool, n, runs int, keep bool, 
 			return r, err
 		}
 		r.refresh = append(r.refresh, time.Since(t0))
+	}
+	if r.dashboard, err = benchDashboard(ctx, pool, dsn, schema, at, runs, log); err != nil {
+		return r, err
 	}
 	if !keep {
 		_, err = pool.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
@@ -276,16 +280,17 @@ func benchLatency(rng *rand.Rand) float64 {
 
 func printBench(w io.Writer, results []benchResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rows\tload\tbackfill\tplain SQL median\tp95\tengine status median\tp95\tspeed-up\t7d series median\tp95\trefresh median\tp95\t")
+	fmt.Fprintln(tw, "rows\tload\tbackfill\tplain SQL median\tp95\tengine status median\tp95\tspeed-up\t7d series median\tp95\trefresh median\tp95\tdashboard median\tp95\t")
 	for _, r := range results {
 		load := "reused"
 		if r.load > 0 {
 			load = r.load.Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1fx\t%s\t%s\t%s\t%s\t\n", r.rows, load, r.backfill.Round(time.Millisecond),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1fx\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.rows, load, r.backfill.Round(time.Millisecond),
 			ms(median(r.plain)), ms(p95(r.plain)), ms(median(r.status)), ms(p95(r.status)),
 			float64(median(r.plain))/float64(median(r.status)),
-			ms(median(r.series)), ms(p95(r.series)), ms(median(r.refresh)), ms(p95(r.refresh)))
+			ms(median(r.series)), ms(p95(r.series)), ms(median(r.refresh)), ms(p95(r.refresh)),
+			ms(median(r.dashboard)), ms(p95(r.dashboard)))
 	}
 	_ = tw.Flush()
 }
