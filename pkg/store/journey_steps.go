@@ -73,37 +73,67 @@ func JourneySteps(ctx context.Context, db BatchDBTX, def Series, from, to time.T
 	return out, nil
 }
 
-// journeyStepsSQL: the window's journeys (by first row), their rows, one row per (journey,
-// step), then per step the counts, the duration percentiles and the drop-off from the
-// previous step.
+// journeyStepsSQL: the window's journeys (by first row), then per step the counts, the
+// duration percentiles and the drop-off from the previous step.
+//
+// The cost follows the window's journeys, not the table: the candidates (journeys with a row
+// in [from, to)) come from an index-only range scan, and ALL their rows from ONE index scan of
+// the journey id index (= ANY of the candidates' array: its size is unknown to the planner,
+// which estimates a few rows and so reads them by the index, never by a scan of the table).
+// That scan returns the rows in journey order, so one sorted aggregate, without a sort, gives
+// each journey its first row (to keep those that started in the window) and its rows as
+// arrays.
+// From there:
+//   - steps unnests the kept journeys' rows: per step the smallest order, the durations (for
+//     the percentiles) and the step's rank k by (order, name);
+//   - sigs groups the kept journeys by their signature (the steps they logged, those with a
+//     failed row, those with a row over its limit): a handful of rows in practice, from which
+//     the per-step journey counts and the drop-offs (journeys with step k-1 but not step k)
+//     are summed. A journey has step s when s = ANY(its steps), so the counts are those of one
+//     row per (journey, step): reached, succeeded (no failed row of s) and over budget.
+//
+// A NULL step name is ranked, as a group of its own, but not reported.
 func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
 	var p params
 	q := def.bind(&p)
 	j := def.Journeys
 	lo, hi := p.add(from.UTC())+"::timestamptz", p.add(to.UTC())+"::timestamptz"
 	fr := p.add([]float64{0.5, 0.95})
-	over, join := "false", ""
+	overs, sigOvers, over := "", "", "0::bigint"
 	if q.hasLimits() {
-		join = q.limitsJoin("r.step")
-		over = "coalesce(bool_or(r.dur > lim.max_ms), false)"
+		overs = ", array_agg(r.step) FILTER (WHERE r.dur > " + q.stepLimit("r.step") + ") AS overs"
+		sigOvers = ", overs"
+		over = "coalesce(sum(g.n) FILTER (WHERE s.step = ANY(g.overs)), 0)::bigint"
 	}
-	sql := "WITH journeys AS (SELECT j.jid FROM (" + q.journeys(q.journeyIDsBetween(lo, hi)) + ") j" +
-		" WHERE j.first_ts >= " + lo + " AND j.first_ts < " + hi + "), " +
-		"steprows AS (SELECT jj.jid, r.step, r.ord, r.ok, r.dur FROM journeys jj CROSS JOIN LATERAL (SELECT " +
-		col("s", j.StepColumn) + "::text AS step, " + col("s", j.OrderColumn) + "::bigint AS ord, " +
-		col("s", j.SuccessColumn) + " IS TRUE AS ok, " + col("s", j.DurationColumn) + "::float8 AS dur FROM " + q.from("s") +
-		" WHERE " + q.scope("s") + " AND " + q.jid("s") + " = jj.jid) r), " +
-		"per AS (SELECT r.jid, r.step, min(r.ord) AS ord, bool_and(r.ok) AS ok, " + over + " AS over" +
-		" FROM steprows r" + join + " GROUP BY 1, 2), " +
-		"steps AS (SELECT step, min(ord) AS ord, count(*) AS reached, count(*) FILTER (WHERE ok) AS succeeded," +
-		" count(*) FILTER (WHERE over) AS over_budget, row_number() OVER (ORDER BY min(ord), step) AS k FROM per GROUP BY step), " +
-		"durations AS (SELECT step, percentile_cont(" + fr + "::float8[]) WITHIN GROUP (ORDER BY dur) AS pc FROM steprows GROUP BY step), " +
-		"reach AS (SELECT jid, array_agg(step) AS steps FROM per GROUP BY jid), " +
-		"drops AS (SELECT cur.step, count(*) AS n FROM steps cur JOIN steps prev ON prev.k = cur.k - 1" +
-		" JOIN reach a ON prev.step = ANY(a.steps) AND NOT cur.step = ANY(a.steps) GROUP BY cur.step) " +
-		"SELECT s.step, s.ord, s.reached, s.succeeded, s.over_budget, coalesce(d.n, 0), u.pc" +
-		" FROM steps s JOIN durations u ON u.step = s.step LEFT JOIN drops d ON d.step = s.step ORDER BY s.k"
+	sql := "WITH jr AS (SELECT array_agg(r.step) AS steps, array_agg(r.ord) AS ords, array_agg(r.dur) AS durs," +
+		" array_agg(r.step) FILTER (WHERE NOT r.ok) AS failed" + overs +
+		" FROM (SELECT " + q.jid("s") + " AS jid, " + q.ts("s") + " AS ts, " + col("s", j.StepColumn) + "::text AS step, " +
+		col("s", j.OrderColumn) + "::bigint AS ord, " + col("s", j.SuccessColumn) + " IS TRUE AS ok, " +
+		col("s", j.DurationColumn) + "::float8 AS dur FROM " + q.from("s") + " WHERE " + q.scope("s") + " AND " + q.jid("s") +
+		" = ANY(ARRAY(SELECT DISTINCT * FROM (" + q.journeyIDsBetween(lo, hi) + ") AS ids(jid)))) r" +
+		" GROUP BY r.jid HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
+		"sigs AS (SELECT steps, failed" + sigOvers + ", count(*) AS n FROM jr GROUP BY steps, failed" + sigOvers + "), " +
+		"steps AS (SELECT u.step, min(u.ord) AS ord, array_agg(u.dur) AS durs, row_number() OVER (ORDER BY min(u.ord), u.step) AS k" +
+		" FROM (SELECT unnest(jr.steps) AS step, unnest(jr.ords) AS ord, unnest(jr.durs) AS dur FROM jr) u GROUP BY u.step) " +
+		"SELECT s.step, s.ord, c.reached, c.reached - c.failed, c.over, coalesce(d.n, 0)," +
+		" (SELECT percentile_cont(" + fr + "::float8[]) WITHIN GROUP (ORDER BY x) FROM unnest(s.durs) AS x)" +
+		" FROM steps s CROSS JOIN LATERAL (SELECT coalesce(sum(g.n) FILTER (WHERE s.step = ANY(g.steps)), 0)::bigint AS reached," +
+		" coalesce(sum(g.n) FILTER (WHERE s.step = ANY(g.failed)), 0)::bigint AS failed, " + over + " AS over FROM sigs g) c" +
+		" LEFT JOIN LATERAL (SELECT sum(g.n)::bigint AS n FROM steps prev JOIN sigs g ON prev.step = ANY(g.steps)" +
+		" AND NOT s.step = ANY(g.steps) WHERE prev.k = s.k - 1) d ON true" +
+		" WHERE s.step IS NOT NULL ORDER BY s.k"
 	return sql, p.args
+}
+
+// stepLimit is the time limit of step (an SQL text expression), NULL for a step without one:
+// the limitsJoin lookup as an expression.
+func (q *seriesSQL) stepLimit(step string) string {
+	ls := q.def.Journeys.Limits
+	steps, ms := make([]string, len(ls)), make([]float64, len(ls))
+	for i, l := range ls {
+		steps[i], ms[i] = l.Step, l.MaxMS
+	}
+	return "(" + q.once(&q.limMSPH, ms) + "::float8[])[array_position(" + q.once(&q.limStepsPH, steps) + "::text[], " + step + ")]"
 }
 
 // copyFloat returns a pointer to a copy of *f (nil for nil): scanned pointers may be reused.

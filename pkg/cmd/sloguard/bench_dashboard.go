@@ -123,7 +123,12 @@ func dashboardSettings(dsn, schema, yaml string) (backend.DataSourceInstanceSett
 // loadJourneys inserts dashboardJourneys four-step sign-up journeys over the 30 days before
 // at: 1 % fail their verify step, 2 % are slow at it (over its 2 s limit), 3 % stop after it.
 func loadJourneys(ctx context.Context, pool *pgxpool.Pool, schema string, at time.Time) error {
-	_, err := pool.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "user_journey_logs"}.Sanitize()+`
+	table := pgx.Identifier{schema, "user_journey_logs"}.Sanitize()
+	// A kept schema (--keep) gets the same journeys again, not twice as many.
+	if _, err := pool.Exec(ctx, "TRUNCATE "+table); err != nil {
+		return err
+	}
+	_, err := pool.Exec(ctx, `INSERT INTO `+table+`
 		("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms)
 		SELECT $1::timestamptz - make_interval(secs => j * 2592000.0 / $2) + make_interval(secs => s.o * 5),
 		       'j' || j, 'signup', s.name, s.o,
@@ -135,6 +140,6 @@ func loadJourneys(ctx context.Context, pool *pgxpool.Pool, schema string, at tim
 	if err != nil {
 		return fmt.Errorf("load journeys: %w", err)
 	}
-	_, err = pool.Exec(ctx, "VACUUM ANALYZE "+pgx.Identifier{schema, "user_journey_logs"}.Sanitize())
+	_, err = pool.Exec(ctx, "VACUUM ANALYZE "+table)
 	return err
 }
