@@ -162,6 +162,7 @@ func TestContractSeriesErrorsNameTheField(t *testing.T) {
 		{"too many windows are refused", map[string]any{"queryType": "burn_rate", "windows": strings.Split("1m,2m,3m,4m,5m,6m,7m,8m,9m,10m,11m,12m,13m", ",")}, `windows: 13 windows, at most 12`},
 		{"a bad SLI window names window", map[string]any{"queryType": "sli", "window": "0m"}, `window: "0m" is not a window: must be > 0`},
 		{"instant must be a boolean", map[string]any{"queryType": "burn_rate", "instant": "yes"}, `query.instant: must be a bool`},
+		{"an SLI window over a day is refused", map[string]any{"queryType": "sli", "window": "30d"}, `window: at most 1d, got 30d`},
 	}
 	queries := []backend.DataQuery{seriesQuery(t, "good", map[string]any{"queryType": "sli"})}
 	for i, tt := range tests {
@@ -256,5 +257,22 @@ func TestContractSeriesConcurrentRequests(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+func TestContractTableQueriesFromAlertingAreRefused(t *testing.T) {
+	_, db := contractSetup(t)
+	pc := healthyContext(t, db)
+	alerting := map[string]string{backend.FromAlertHeaderName: "true"}
+	for _, qt := range []string{"slo_status", "alerts", "incidents", "annotations"} {
+		t.Run(qt, func(t *testing.T) {
+			r := queryAll(t, pc, alerting, seriesQuery(t, "A", map[string]any{"queryType": qt}))["A"]
+			if r.Error == nil || !strings.Contains(r.Error.Error(), "queryType: "+qt+" answers a table, which alert rules cannot read") {
+				t.Fatalf("error = %v, want a refusal naming queryType", r.Error)
+			}
+			if r.Status != backend.StatusBadRequest {
+				t.Errorf("status = %v, want bad request", r.Status)
+			}
+		})
 	}
 }

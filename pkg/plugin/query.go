@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sloguard/sloguard/pkg/slo"
@@ -57,12 +59,19 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, queryParallelism)
 	for i, q := range req.Queries {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			answers[i] = failed(ctx.Err())
+			continue
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			answers[i] = d.query(ctx, q, loaded, alert)
+			if err := recovered(func() { answers[i] = d.query(ctx, q, loaded, alert) }); err != nil {
+				answers[i] = failed(err)
+			}
 		}()
 	}
 	wg.Wait()
@@ -72,6 +81,23 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	}
 	return resp, nil
 }
+
+// recovered runs fn and turns a panic into an error, so that a bug in one query answers
+// that query with an error instead of ending the plugin process (queries run on goroutines
+// of their own, outside the SDK's recovery).
+func recovered(fn func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			log.DefaultLogger.Error("Query panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	fn()
+	return nil
+}
+
+// tableQueryTypes answer table frames, which Grafana alert rules cannot read.
+var tableQueryTypes = map[string]bool{"slo_status": true, "alerts": true, "incidents": true, "annotations": true}
 
 // queryParallelism is how many queries of one request run at once (a dashboard panel's
 // queries arrive in one request); each may use seriesParallelism connections.
@@ -103,6 +129,9 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded load
 	h, ok := queryHandlers[m.QueryType]
 	if !ok {
 		return badRequest(fmt.Sprintf("queryType: unknown query type %q; use one of %s", m.QueryType, strings.Join(queryTypes(), ", ")))
+	}
+	if fromAlert && tableQueryTypes[m.QueryType] {
+		return badRequest(fmt.Sprintf("queryType: %s answers a table, which alert rules cannot read; use burn_rate (one value per SLO and window), error_budget or sli", m.QueryType))
 	}
 	if loaded.err != nil {
 		return badRequest(loaded.err.Error())

@@ -41,8 +41,12 @@ var defaultBurnRateWindows = []time.Duration{
 	5 * time.Minute, 30 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 72 * time.Hour,
 }
 
-// defaultSLIWindow is sli's rolling window when the query names none.
-const defaultSLIWindow = 5 * time.Minute
+// defaultSLIWindow is sli's rolling window when the query names none; maxSLIWindow bounds
+// it, since latency percentiles read each point's window from raw rows.
+const (
+	defaultSLIWindow = 5 * time.Minute
+	maxSLIWindow     = 24 * time.Hour
+)
 
 // grid is the points of a series over a query's time range: n points from first to last,
 // step apart. n is 0 when no point falls in the range.
@@ -174,7 +178,11 @@ func eachSLO(ctx context.Context, slos []slo.SLO, fn func(ctx context.Context, i
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := fn(ctx, i, s); err != nil {
+			var err error
+			if perr := recovered(func() { err = fn(ctx, i, s) }); perr != nil {
+				err = perr
+			}
+			if err != nil {
 				fail(err)
 			}
 		}()

@@ -31,6 +31,9 @@ func sliQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataRe
 		if err != nil {
 			return badRequest(err.Error())
 		}
+		if w > maxSLIWindow {
+			return badRequest(fmt.Sprintf("window: at most %s, got %s (latency percentiles read every point's window from raw rows)", slo.FormatWindow(maxSLIWindow), r.model.Window))
+		}
 		window = w
 	}
 	windowLabel := slo.FormatWindow(window)

@@ -73,7 +73,7 @@ func journeyStepBucketsSQL(def Series, from, to time.Time, secs int64) (string, 
 		col("s", j.StepColumn) + "::text AS step, " + col("s", j.OrderColumn) + "::bigint AS ord, " +
 		col("s", j.SuccessColumn) + " IS TRUE AS ok FROM " + q.from("s") +
 		" WHERE " + q.scope("s") + " AND " + q.jid("s") + " = jj.jid) r GROUP BY 1, 2, 3) " +
-		"SELECT bucket, step, min(ord), count(*), count(*) FILTER (WHERE ok) FROM per" +
+		"SELECT bucket, step, min(ord), count(*), count(*) FILTER (WHERE ok) FROM per WHERE step IS NOT NULL" +
 		" GROUP BY bucket, step ORDER BY bucket, min(ord), step"
 	return sql, p.args
 }
