@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/sloguard/sloguard/pkg/store"
 	"github.com/sloguard/sloguard/pkg/store/storetest"
 )
 
@@ -33,7 +35,7 @@ func TestContractCheckHealth(t *testing.T) {
 		{
 			name:       "a reachable database with both log tables and a valid config is healthy",
 			wantStatus: backend.HealthStatusOk,
-			want:       []string{"PostgreSQL 1", "plugin schema " + db.PluginSchema + " at version 1 of 1", "SLO config: 2 services, 4 SLOs", "have the configured columns"},
+			want:       []string{"PostgreSQL 1", fmt.Sprintf("plugin schema %s at version %d of %d", db.PluginSchema, store.LatestVersion(), store.LatestVersion()), "SLO config: 2 services, 4 SLOs", "have the configured columns"},
 		},
 		{
 			name:       "a database that does not answer is reported with host and port",

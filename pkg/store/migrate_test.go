@@ -57,8 +57,8 @@ func TestMigrateIsSafeWhenProcessesStartAtOnce(t *testing.T) {
 	if err := db.Pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = $1", db.PluginSchema).Scan(&tables); err != nil {
 		t.Fatal(err)
 	}
-	if tables != 3 {
-		t.Errorf("plugin schema has %d tables, want 3 (schema_version, sli_rollup, sli_rollup_state)", tables)
+	if tables != 8 {
+		t.Errorf("plugin schema has %d tables, want 8 (schema_version, sli_rollup, sli_rollup_state, alert_state, alert_transition, notification_outbox, incident, incident_event)", tables)
 	}
 }
 

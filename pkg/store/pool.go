@@ -1,5 +1,6 @@
 // Package store is SLOGuard's PostgreSQL layer: the connection pool, the plugin schema's
-// migrations, the log-table checks and the SLI counts.
+// migrations, the log-table checks, the SLI counts and rollups, and the detection state
+// (alerts, their history, the notification outbox and incidents).
 package store
 
 import (

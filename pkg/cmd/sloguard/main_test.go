@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sloguard/sloguard/pkg/store"
 	"github.com/sloguard/sloguard/pkg/store/storetest"
 )
 
@@ -184,7 +186,11 @@ func TestEvalJSON(t *testing.T) {
 func TestMigrateReportsVersionsAndIsIdempotent(t *testing.T) {
 	db := storetest.New(t)
 	dsn := os.Getenv(storetest.EnvURL)
-	for _, want := range []string{"version 0 -> 1 (latest 1)", "version 1 -> 1 (latest 1)"} {
+	latest := store.LatestVersion()
+	for _, want := range []string{
+		fmt.Sprintf("version 0 -> %d (latest %d)", latest, latest),
+		fmt.Sprintf("version %d -> %d (latest %d)", latest, latest, latest),
+	} {
 		code, stdout, stderr := runCLI(t, "migrate", "--dsn", dsn, "--schema", db.PluginSchema)
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("migrate: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
