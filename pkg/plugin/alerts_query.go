@@ -2,16 +2,22 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/sloguard/sloguard/pkg/slo"
+	"github.com/sloguard/sloguard/pkg/store"
 )
 
 // The alerts and incidents query types show what the built-in detection loop records in the
-// plugin schema. Until it exists they answer typed empty tables with the columns below, not
-// errors. This file is the one definition of those columns: the detection loop fills the
-// same frames with alertRow and incidentRow values.
+// plugin schema (pkg/store: alert_state, alert_transition, incident). Without records they
+// answer typed empty tables with the columns below, not errors. This file is the one
+// definition of those columns and of the conversion from the store's rows.
 
 func init() {
 	queryHandlers["alerts"] = alertsQuery
@@ -48,18 +54,153 @@ type incidentRow struct {
 	AlertID      string     // the alert that opened it
 }
 
-// alertsQuery answers alerts: one table frame, a row per alert of the selected SLOs. Alert
-// states are recorded by the built-in detection loop, which is not part of this version:
-// the table has its columns and no rows.
-func alertsQuery(context.Context, *Datasource, queryRequest) backend.DataResponse {
-	return backend.DataResponse{Frames: data.Frames{alertsFrame(nil)}}
+// alertsQuery answers alerts: one table frame, a row per alert of the selected SLOs, from
+// the alert states the detection loop persists.
+func alertsQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
+	if len(r.slos) == 0 {
+		return backend.DataResponse{Frames: data.Frames{alertsFrame(nil)}}
+	}
+	if _, err := d.ensureSchema(ctx); err != nil {
+		return failed(err)
+	}
+	states, err := store.ListAlerts(ctx, d.pool, d.settings.Schema, sloIDs(r.slos))
+	if err != nil {
+		return failed(err)
+	}
+	return backend.DataResponse{Frames: data.Frames{alertsFrame(alertRows(r.config, states))}}
 }
 
 // incidentsQuery answers incidents: one table frame, a row per incident of the selected SLOs
-// open during the query's time range. Incidents are recorded by the detection loop, not
-// part of this version: the table has its columns and no rows.
-func incidentsQuery(context.Context, *Datasource, queryRequest) backend.DataResponse {
-	return backend.DataResponse{Frames: data.Frames{incidentsFrame(nil)}}
+// open during the query's time range, newest first.
+func incidentsQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
+	if len(r.slos) == 0 {
+		return backend.DataResponse{Frames: data.Frames{incidentsFrame(nil)}}
+	}
+	if _, err := d.ensureSchema(ctx); err != nil {
+		return failed(err)
+	}
+	list, err := store.ListIncidents(ctx, d.pool, d.settings.Schema, r.query.TimeRange.From, r.query.TimeRange.To, sloIDs(r.slos))
+	if err != nil {
+		return failed(err)
+	}
+	return backend.DataResponse{Frames: data.Frames{incidentsFrame(incidentRows(r.config, list))}}
+}
+
+func sloIDs(slos []slo.SLO) []string {
+	ids := make([]string, len(slos))
+	for i, s := range slos {
+		ids[i] = s.ID()
+	}
+	return ids
+}
+
+// sloNames splits an SLO id into its service and SLO names, as the config has them.
+func sloNames(cfg *slo.Config, id string) (service, name string) {
+	if cfg != nil {
+		for _, s := range cfg.SLOs() {
+			if s.ID() == id {
+				return s.Service, s.Name
+			}
+		}
+	}
+	service, name, _ = strings.Cut(id, "/")
+	return service, name
+}
+
+// storedValues are the numbers of an alert's last verdict as the detector stores them
+// (alerting.Values as JSON); pointers tell a missing number from a zero.
+type storedValues struct {
+	BurnLong, BurnShort *float64
+	Threshold           *float64
+	BudgetRemaining     *float64
+}
+
+func parseValues(raw []byte) storedValues {
+	var v storedValues
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &v) // display only: a bad blob shows as no data
+	}
+	return v
+}
+
+// ruleWindows are the configured windows of a burn_rate rule, as written; "" otherwise.
+func ruleWindows(cfg *slo.Config, rule string) (long, short string) {
+	if cfg == nil {
+		return "", ""
+	}
+	r, ok := cfg.Rules[rule]
+	if !ok || r.Kind != slo.KindBurnRate {
+		return "", ""
+	}
+	return slo.FormatWindow(r.Long), slo.FormatWindow(r.Short)
+}
+
+// alertRows converts stored alert states. An inactive alert that has fired and resolved
+// shows as resolved.
+func alertRows(cfg *slo.Config, states []store.AlertState) []alertRow {
+	rows := make([]alertRow, 0, len(states))
+	for _, st := range states {
+		service, name := sloNames(cfg, st.SLOID)
+		long, short := ruleWindows(cfg, st.Rule)
+		v := parseValues(st.Values)
+		state := st.State
+		if state == "inactive" && !st.ResolvedAt.IsZero() {
+			state = "resolved"
+		}
+		updated := st.LastEval
+		if updated.IsZero() {
+			updated = st.UpdatedAt
+		}
+		rows = append(rows, alertRow{
+			ID: st.ID, Service: service, SLO: name, Rule: st.Rule, Severity: st.Severity, State: state,
+			Since: st.Since, Updated: updated, LongWindow: long, ShortWindow: short,
+			BurnRateLong: v.BurnLong, BurnRateShort: v.BurnShort, Threshold: v.Threshold, BudgetRemaining: v.BudgetRemaining,
+		})
+	}
+	return rows
+}
+
+// incidentRows converts stored incidents.
+func incidentRows(cfg *slo.Config, list []store.Incident) []incidentRow {
+	rows := make([]incidentRow, 0, len(list))
+	for _, in := range list {
+		service, name := sloNames(cfg, in.SLOID)
+		row := incidentRow{
+			ID: strconv.FormatInt(in.ID, 10), Title: in.Title, Description: in.Description, Severity: in.Severity,
+			Service: service, SLO: name, Status: in.Status, OpenedAt: in.OpenedAt, AlertID: in.AlertID,
+		}
+		if !in.ResolvedAt.IsZero() {
+			at := in.ResolvedAt
+			row.ResolvedAt = &at
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// transitionRows converts stored transitions. The store records the state entered (firing
+// or resolved); the state left is pending for an alert that waited its `for` (its episode
+// began before it fired), inactive for one that fired at once, firing for a resolution.
+func transitionRows(cfg *slo.Config, list []store.TransitionRow) []transitionRow {
+	rows := make([]transitionRow, 0, len(list))
+	for _, tr := range list {
+		service, name := sloNames(cfg, tr.SLOID)
+		long, short := ruleWindows(cfg, tr.Rule)
+		v := parseValues(tr.Values)
+		from := "firing"
+		if tr.Kind == "firing" {
+			from = "inactive"
+			if !tr.ActiveSince.IsZero() && tr.ActiveSince.Before(tr.At) {
+				from = "pending"
+			}
+		}
+		rows = append(rows, transitionRow{
+			AlertID: tr.AlertID, Service: service, SLO: name, Rule: tr.Rule, Severity: tr.Severity,
+			From: from, To: tr.Kind, At: tr.At, LongWindow: long, ShortWindow: short,
+			BurnRateLong: v.BurnLong, BurnRateShort: v.BurnShort,
+		})
+	}
+	return rows
 }
 
 // alertsFrame is the alerts table: service, slo, rule, severity, state, since (time),

@@ -10,6 +10,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/sloguard/sloguard/pkg/store"
 )
 
 // Grafana runs a dashboard's annotation queries through QueryData like panel queries: the
@@ -22,7 +24,7 @@ func init() {
 }
 
 // transitionRow is one change of an alert's state, from the alert history the detection
-// loop (issue 5) persists.
+// loop persists.
 type transitionRow struct {
 	AlertID        string
 	Service, SLO   string
@@ -45,10 +47,26 @@ type annotationEvent struct {
 }
 
 // annotationsQuery answers an annotation query: one frame of the incidents open during the
-// range and the alert transitions in it, of the selected SLOs. Both are recorded by the
-// detection loop, not part of this version: the frame has its fields and no rows.
-func annotationsQuery(context.Context, *Datasource, queryRequest) backend.DataResponse {
-	return backend.DataResponse{Frames: data.Frames{annotationsFrame(annotationEvents(nil, nil))}}
+// range and the alert transitions in it, of the selected SLOs, as the detection loop
+// recorded them.
+func annotationsQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
+	if len(r.slos) == 0 {
+		return backend.DataResponse{Frames: data.Frames{annotationsFrame(annotationEvents(nil, nil))}}
+	}
+	if _, err := d.ensureSchema(ctx); err != nil {
+		return failed(err)
+	}
+	from, to, ids := r.query.TimeRange.From, r.query.TimeRange.To, sloIDs(r.slos)
+	incidents, err := store.ListIncidents(ctx, d.pool, d.settings.Schema, from, to, ids)
+	if err != nil {
+		return failed(err)
+	}
+	transitions, err := store.ListTransitions(ctx, d.pool, d.settings.Schema, from, to, ids)
+	if err != nil {
+		return failed(err)
+	}
+	events := annotationEvents(incidentRows(r.config, incidents), transitionRows(r.config, transitions))
+	return backend.DataResponse{Frames: data.Frames{annotationsFrame(events)}}
 }
 
 // annotationEvents shows incidents as regions from opened_at to resolved_at and alert

@@ -203,13 +203,12 @@ func TestContractStatusResource(t *testing.T) {
 		wantStatus int
 		want       string // the whole JSON body for 200s, a part of it otherwise
 	}{
+		// A running loop is covered by TestDetectionLoopFiresAlertsAndStopsOnDispose.
 		{"reports detection off, the schema version and the SLO count", nil, 200,
-			fmt.Sprintf(`{"detection":{"enabled":false,"running":false,"reason":"not part of this version"},"schemaVersion":%d,"slos":4}`, store.LatestVersion())},
-		{"reports the detectionEnabled setting, and that the loop does not run yet", func(js map[string]any) { js["detectionEnabled"] = true }, 200,
-			fmt.Sprintf(`{"detection":{"enabled":true,"running":false,"reason":"not part of this version"},"schemaVersion":%d,"slos":4}`, store.LatestVersion())},
+			fmt.Sprintf(`{"detection":{"enabled":false,"running":false,"leader":false,"reason":"detectionEnabled is off"},"schemaVersion":%d,"slos":4}`, store.LatestVersion())},
 		{"an invalid SLO is not counted", func(js map[string]any) {
 			js["sloConfig"] = strings.Replace(contractConfig, "target: 99.9", "target: -1", 1)
-		}, 200, fmt.Sprintf(`{"detection":{"enabled":false,"running":false,"reason":"not part of this version"},"schemaVersion":%d,"slos":3}`, store.LatestVersion())},
+		}, 200, fmt.Sprintf(`{"detection":{"enabled":false,"running":false,"leader":false,"reason":"detectionEnabled is off"},"schemaVersion":%d,"slos":3}`, store.LatestVersion())},
 		{"no SLO config is a 503 saying where to set one", func(js map[string]any) { delete(js, "sloConfig") }, 503, "no SLO config: set jsonData.sloConfig"},
 		{"invalid settings are a 503 naming the field", func(js map[string]any) { js["sslMode"] = "sometimes" }, 503, "jsonData.sslMode"},
 	}

@@ -5,8 +5,14 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -14,6 +20,11 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sloguard/sloguard/pkg/detector"
+	"github.com/sloguard/sloguard/pkg/notify"
+	"github.com/sloguard/sloguard/pkg/notify/email"
+	"github.com/sloguard/sloguard/pkg/notify/pagerduty"
+	"github.com/sloguard/sloguard/pkg/notify/slack"
 	"github.com/sloguard/sloguard/pkg/slo"
 	"github.com/sloguard/sloguard/pkg/store"
 )
@@ -35,6 +46,10 @@ type Datasource struct {
 	// succeeded.
 	schemaSem     chan struct{}
 	schemaVersion int32
+
+	// detection is the built-in detection loop of this instance; nil when detectionEnabled
+	// is off or the settings are invalid.
+	detection *detection
 }
 
 var (
@@ -68,6 +83,9 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	defer cancel()
 	if _, err := d.ensureSchema(startCtx); err != nil {
 		d.logger.Warn("Plugin schema not migrated yet; will retry", "schema", d.settings.Schema, "error", err.Error())
+	}
+	if d.settings.DetectionEnabled {
+		d.detection = d.startDetection()
 	}
 	return d, nil
 }
@@ -107,10 +125,177 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 	return d.resources.CallResource(ctx, req, sender)
 }
 
-// Dispose closes the pool. The SDK calls it when the settings change or the instance is
-// evicted, not at process shutdown.
+// Dispose stops the detection loop and waits for it, then closes the pool. The SDK calls it
+// when the settings change or the instance is evicted, not at process shutdown.
 func (d *Datasource) Dispose() {
+	d.detection.stop()
 	if d.pool != nil {
 		d.pool.Close()
 	}
+}
+
+// detection is an instance's detection loop: the detector (nil when it could not be
+// created: startErr says why), the notifier channels it sends to, and the goroutine that
+// runs it with a context of its own (not the factory's request context).
+//
+// The loop evaluates the SLO config as loaded when the instance was created: a config file
+// edited later is picked up by the next instance (Grafana creates one when the data source's
+// settings are saved), not by the running loop.
+type detection struct {
+	det       *detector.Detector
+	startErr  error
+	notifiers []string // active channels, by name
+	problems  []string // channels configured but unusable, without secrets
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// startDetection builds the notifiers and the detector and starts the loop. A problem is
+// kept for CheckHealth and GET status, never a failure of the factory.
+func (d *Datasource) startDetection() *detection {
+	loaded := d.config.load()
+	notifiers, active, problems := BuildNotifiers(d.settings, loadedChannels(loaded.cfg))
+	det := &detection{notifiers: active, problems: problems}
+	for _, p := range problems {
+		d.logger.Warn("Notification channel not usable", "problem", p)
+	}
+	if loaded.cfg == nil {
+		det.startErr = errors.New("no usable SLO config")
+		if loaded.err != nil {
+			det.startErr = loaded.err
+		}
+		d.logger.Warn("Detection loop not started", "error", det.startErr.Error())
+		return det
+	}
+	det.det, det.startErr = detector.New(detector.Options{
+		Pool: d.pool, Schema: d.settings.Schema, Config: loaded.cfg, Tables: d.tables(loaded.cfg),
+		Notifiers: notifiers, Interval: d.settings.DetectionInterval, Logger: d.logger,
+		DashboardURL: d.settings.DashboardURL,
+	})
+	if det.startErr != nil {
+		d.logger.Warn("Detection loop not started", "error", det.startErr.Error())
+		return det
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	det.cancel, det.done = cancel, make(chan struct{})
+	d.logger.Info("Detection loop started", "interval", d.settings.DetectionInterval.String(),
+		"notifiers", strings.Join(active, ","), "slos", len(loaded.cfg.SLOs()))
+	go func() {
+		defer close(det.done)
+		// The detector needs the plugin schema: retry the migration every interval until
+		// it succeeds (the database may be down when the instance starts).
+		for {
+			_, err := d.ensureSchema(ctx)
+			if err == nil {
+				break
+			}
+			d.logger.Warn("Detection waits for the plugin schema", "error", err.Error())
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(d.settings.DetectionInterval):
+			}
+		}
+		if err := det.det.Run(ctx); err != nil {
+			d.logger.Error("Detection loop ended", "error", err.Error())
+		}
+	}()
+	return det
+}
+
+// stop cancels the loop and waits for it to return (it releases the leader lock).
+func (det *detection) stop() {
+	if det == nil || det.cancel == nil {
+		return
+	}
+	det.cancel()
+	<-det.done
+}
+
+func loadedChannels(cfg *slo.Config) slo.Channels {
+	if cfg == nil {
+		return slo.Channels{}
+	}
+	return cfg.Channels
+}
+
+// BuildNotifiers builds the notifiers of the channels that are configured, by channel name
+// (slack, pager, email), with the names of the active channels and the problems of the
+// configured but unusable ones: the secrets from secureJsonData, the other settings from
+// jsonData (`sloguard detect` fills Settings from its flags and environment), falling back to the SLO config's
+// alert_channels (slack.channel, email.smtp_server/from/recipients). An unconfigured channel
+// is skipped (its notifications fail as undeliverable); a configured one that is invalid is
+// a problem, described without secrets.
+func BuildNotifiers(s Settings, ch slo.Channels) (map[string]notify.Notifier, []string, []string) {
+	out := map[string]notify.Notifier{}
+	var problems []string
+	sec, n := s.Secrets, s.Notify
+	redact := func(err error) string {
+		return notify.RedactString(err.Error(), notify.Secret(sec.SlackWebhookURL), notify.Secret(sec.SlackBotToken),
+			notify.Secret(sec.PagerDutyRoutingKey), notify.Secret(sec.SMTPPassword))
+	}
+
+	channel := n.SlackChannel
+	if channel == "" && ch.Slack != nil {
+		channel = ch.Slack.Channel
+	}
+	var slackCfg *slack.Config
+	switch {
+	case sec.SlackBotToken != "" && channel != "":
+		slackCfg = &slack.Config{Token: notify.Secret(sec.SlackBotToken), Channel: channel}
+	case sec.SlackWebhookURL != "":
+		slackCfg = &slack.Config{WebhookURL: notify.Secret(sec.SlackWebhookURL)}
+	case sec.SlackBotToken != "":
+		problems = append(problems, "slack: jsonData.slackChannel (or alert_channels.slack.channel) is required with slackBotToken")
+	}
+	if slackCfg != nil {
+		if nt, err := slack.New(*slackCfg); err != nil {
+			problems = append(problems, redact(err))
+		} else {
+			out["slack"] = nt
+		}
+	}
+
+	if sec.PagerDutyRoutingKey != "" {
+		nt, err := pagerduty.New(pagerduty.Config{RoutingKey: notify.Secret(sec.PagerDutyRoutingKey), Endpoint: n.PagerDutyEndpoint})
+		if err != nil {
+			problems = append(problems, redact(err))
+		} else {
+			out["pager"] = nt
+		}
+	}
+
+	ec := email.Config{Host: n.SMTPHost, Port: n.SMTPPort, TLS: email.TLSMode(n.SMTPTLS), Username: n.SMTPUser,
+		Password: notify.Secret(sec.SMTPPassword), From: n.SMTPFrom, To: n.SMTPRecipients}
+	if ch.Email != nil {
+		if ec.Host == "" && ch.Email.SMTPServer != "" {
+			ec.Host = ch.Email.SMTPServer
+			if host, port, err := net.SplitHostPort(ch.Email.SMTPServer); err == nil {
+				ec.Host = host
+				if p, err := strconv.Atoi(port); err == nil && ec.Port == 0 {
+					ec.Port = p
+				}
+			}
+		}
+		if ec.From == "" {
+			ec.From = ch.Email.From
+		}
+		if len(ec.To) == 0 {
+			ec.To = ch.Email.Recipients
+		}
+	}
+	if ec.Host != "" {
+		if nt, err := email.New(ec); err != nil {
+			problems = append(problems, redact(err))
+		} else {
+			out["email"] = nt
+		}
+	}
+
+	active := make([]string, 0, len(out))
+	for name := range out {
+		active = append(active, name)
+	}
+	slices.Sort(active)
+	return out, active, problems
 }

@@ -12,7 +12,7 @@ import (
 
 func pointerTo[T any](v T) *T { return &v }
 
-// Rows as the detection loop will return them: a fast burn firing on payment availability
+// Rows as the detection loop fills them: a fast burn firing on payment availability
 // since 10:02 (14.4x threshold, burning 16x over 1h and 20x over 5m) that opened an incident,
 // resolved at 10:47; a budget alert without burn rates.
 var (
@@ -55,8 +55,8 @@ var (
 )
 
 // TestGoldenDetectionFramesWithRows pins the alerts, incidents and annotation frames as the
-// detection loop will fill them (testdata/*_rows.jsonc), so their columns and formatting do
-// not drift from the empty frames the queries answer today.
+// detection loop fills them (testdata/*_rows.jsonc), so their columns and formatting do
+// not drift from the empty frames the queries answer without records.
 func TestGoldenDetectionFramesWithRows(t *testing.T) {
 	for name, frame := range map[string]*data.Frame{
 		"alerts_rows":      alertsFrame(fixedAlerts),

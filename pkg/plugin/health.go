@@ -33,8 +33,7 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	checks := []healthCheck{configCheck(loaded)}
 	checks = append(checks, d.databaseChecks(ctx, loaded.cfg)...)
 	if d.settings.DetectionEnabled {
-		checks = append(checks, healthCheck{Name: "detection", OK: true,
-			Message: "note: the built-in detection loop is not part of this version; detectionEnabled has no effect yet"})
+		checks = append(checks, d.detectionStatus(ctx).healthCheck())
 	}
 	return healthResult(checks), nil
 }

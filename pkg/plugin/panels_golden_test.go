@@ -48,8 +48,8 @@ func panelsGoldenUpdate() bool { return os.Getenv("SLOGUARD_UPDATE_GOLDEN") != "
 //	create_profile  null  1     1     null  null
 //	first_login     null  null  null  null  null
 //
-// alerts, incidents, annotations: typed empty tables with their columns (no detection loop
-// yet; TestGoldenDetectionFramesWithRows pins how rows will look).
+// alerts, incidents, annotations: typed empty tables with their columns (the fixture has no
+// detection records; TestGoldenDetectionFramesWithRows pins how rows look).
 func TestGoldenPanelFrames(t *testing.T) {
 	tp, db := contractSetup(t)
 	insertPanelsFixture(t, db)

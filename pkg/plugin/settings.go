@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +34,28 @@ type Settings struct {
 	DetectionEnabled  bool
 	DetectionInterval time.Duration
 	Secrets           Secrets
+	// Notify holds the notification channels' non-secret settings; the SLO config's
+	// alert_channels section fills what they leave empty (BuildNotifiers).
+	Notify NotifySettings
+	// DashboardURL is linked from every notification.
+	DashboardURL string
+}
+
+// NotifySettings are the notification channels' settings from jsonData. The credentials are
+// in Secrets.
+type NotifySettings struct {
+	// SlackChannel is the channel a bot token (slackBotToken) posts to.
+	SlackChannel string
+	// PagerDutyEndpoint is the Events API v2 base URL; "" is the default (US) region.
+	PagerDutyEndpoint string
+	// SMTPHost, SMTPPort and SMTPTLS (starttls, starttls_opportunistic, tls or none) reach
+	// the mail server; SMTPUser logs in with the secret smtpPassword.
+	SMTPHost       string
+	SMTPPort       int
+	SMTPTLS        string
+	SMTPUser       string
+	SMTPFrom       string
+	SMTPRecipients []string
 }
 
 // Secrets are the notification credentials from secureJsonData. They are handed to the
@@ -92,7 +116,19 @@ type jsonSettings struct {
 	MaxOpenConns      int              `json:"maxOpenConns"`
 	ConnectTimeout    int              `json:"connectTimeout"`
 	QueryTimeout      int              `json:"queryTimeout"`
+	SlackChannel      string           `json:"slackChannel"`
+	PagerDutyEndpoint string           `json:"pagerDutyEndpoint"`
+	SMTPHost          string           `json:"smtpHost"`
+	SMTPPort          int              `json:"smtpPort"`
+	SMTPTLS           string           `json:"smtpTLS"`
+	SMTPUser          string           `json:"smtpUser"`
+	SMTPFrom          string           `json:"smtpFrom"`
+	SMTPRecipients    []string         `json:"smtpRecipients"`
+	DashboardURL      string           `json:"dashboardUrl"`
 }
+
+// smtpTLSModes are the values of jsonData.smtpTLS ("" is starttls).
+var smtpTLSModes = []string{"starttls", "starttls_opportunistic", "tls", "none"}
 
 // LoadSettings parses and validates a data source's settings. Every invalid field is
 // reported, each naming the field (jsonData.port: ...); secrets never appear in the errors.
@@ -127,6 +163,21 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 			PagerDutyRoutingKey: sec["pagerDutyRoutingKey"],
 			SMTPPassword:        sec["smtpPassword"],
 		},
+		Notify: NotifySettings{
+			SlackChannel:      strings.TrimSpace(js.SlackChannel),
+			PagerDutyEndpoint: strings.TrimSpace(js.PagerDutyEndpoint),
+			SMTPHost:          strings.TrimSpace(js.SMTPHost),
+			SMTPPort:          js.SMTPPort,
+			SMTPTLS:           strings.TrimSpace(js.SMTPTLS),
+			SMTPUser:          strings.TrimSpace(js.SMTPUser),
+			SMTPFrom:          strings.TrimSpace(js.SMTPFrom),
+		},
+		DashboardURL: strings.TrimSpace(js.DashboardURL),
+	}
+	for _, r := range js.SMTPRecipients {
+		if r = strings.TrimSpace(r); r != "" {
+			s.Notify.SMTPRecipients = append(s.Notify.SMTPRecipients, r)
+		}
 	}
 
 	var errs []error
@@ -163,6 +214,28 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 	if js.QueryTimeout < 0 || js.QueryTimeout > 3600 {
 		bad("queryTimeout", "must be between 1 and 3600 seconds, got %d", js.QueryTimeout)
 	}
+	if err := checkHTTPURL(s.Notify.PagerDutyEndpoint); err != nil {
+		bad("pagerDutyEndpoint", "%v", err)
+	}
+	if err := checkHTTPURL(s.DashboardURL); err != nil {
+		bad("dashboardUrl", "%v", err)
+	}
+	if s.Notify.SMTPPort < 0 || s.Notify.SMTPPort > 65535 {
+		bad("smtpPort", "must be between 1 and 65535, got %d", s.Notify.SMTPPort)
+	}
+	if s.Notify.SMTPTLS != "" && !slices.Contains(smtpTLSModes, s.Notify.SMTPTLS) {
+		bad("smtpTLS", "must be one of %s, got %q", strings.Join(smtpTLSModes, ", "), s.Notify.SMTPTLS)
+	}
+	if s.Notify.SMTPFrom != "" {
+		if _, err := mail.ParseAddress(s.Notify.SMTPFrom); err != nil {
+			bad("smtpFrom", "must be an email address, got %q", s.Notify.SMTPFrom)
+		}
+	}
+	for i, r := range s.Notify.SMTPRecipients {
+		if _, err := mail.ParseAddress(r); err != nil {
+			bad(fmt.Sprintf("smtpRecipients[%d]", i), "must be an email address, got %q", r)
+		}
+	}
 	s.DetectionInterval = defaultDetectionInterval
 	if js.DetectionInterval != "" {
 		d, err := time.ParseDuration(js.DetectionInterval)
@@ -176,6 +249,18 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 		}
 	}
 	return s, errors.Join(errs...)
+}
+
+// checkHTTPURL accepts "" and absolute http(s) URLs. Its error does not quote the URL.
+func checkHTTPURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
 }
 
 func or(v, def string) string {

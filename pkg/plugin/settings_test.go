@@ -143,3 +143,22 @@ func TestSettingsNeverFormatSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestNotificationSettingsAreValidatedNamingTheField(t *testing.T) {
+	ds := backend.DataSourceInstanceSettings{JSONData: []byte(`{"database":"d","user":"u",
+		"pagerDutyEndpoint":"ftp://x","dashboardUrl":"/relative","smtpPort":70000,"smtpTLS":"maybe",
+		"smtpFrom":"not an address","smtpRecipients":["ok@example.com","nope"]}`)}
+	_, err := LoadSettings(ds)
+	for _, want := range []string{"jsonData.pagerDutyEndpoint:", "jsonData.dashboardUrl:", "jsonData.smtpPort:",
+		"jsonData.smtpTLS:", "jsonData.smtpFrom:", "jsonData.smtpRecipients[1]:"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %s", err, want)
+		}
+	}
+	s, err := LoadSettings(backend.DataSourceInstanceSettings{JSONData: []byte(`{"database":"d","user":"u",
+		"slackChannel":"#slo","smtpHost":"smtp.example","smtpPort":465,"smtpTLS":"tls","smtpRecipients":["a@example.com"],
+		"dashboardUrl":"https://grafana.example/d/x"}`)})
+	if err != nil || s.Notify.SlackChannel != "#slo" || s.Notify.SMTPPort != 465 || s.DashboardURL != "https://grafana.example/d/x" {
+		t.Errorf("settings %+v, error %v", s.Notify, err)
+	}
+}

@@ -5,6 +5,7 @@
 //	sloguard eval --config FILE --dsn URL [--at RFC3339] [--format json|table]
 //	sloguard migrate --dsn URL [--schema NAME]
 //	sloguard bench --dsn URL [--rows 1000000,10000000] [--runs 21]
+//	sloguard detect --config FILE --dsn URL [--schema NAME] [--interval 60s] (runs until SIGINT/SIGTERM)
 //
 // Exit codes: 0 success, 1 an invalid config, 2 bad usage or a database or file error.
 package main
@@ -16,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 // Exit codes shared by every subcommand.
@@ -39,10 +41,11 @@ var commands = []command{
 	{"eval", "evaluate every SLO at an instant: SLI, budget, burn rates, state", runEval},
 	{"migrate", "create or migrate the plugin schema (rollups, alert state)", runMigrate},
 	{"bench", "measure the engine against plain SQL on generated 30-day request logs", runBench},
+	{"detect", "run the detection loop: alert states, notifications, incidents (until SIGINT/SIGTERM)", runDetect},
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -104,6 +104,13 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"eval without a database", []string{"eval", "--config", "x.yaml", "--dsn", ""}},
 		{"eval with an unknown format", []string{"eval", "--config", "x.yaml", "--dsn", "postgres://x", "--format", "xml"}},
 		{"eval with a bad --at", []string{"eval", "--config", "x.yaml", "--dsn", "postgres://x", "--at", "yesterday"}},
+		{"detect without --config", []string{"detect", "--dsn", "postgres://x"}},
+		{"detect without a database", []string{"detect", "--config", "x.yaml", "--dsn", ""}},
+		{"detect with a bad --interval", []string{"detect", "--config", "x.yaml", "--dsn", "postgres://x", "--interval", "often"}},
+		{"detect with a zero --interval", []string{"detect", "--config", "x.yaml", "--dsn", "postgres://x", "--interval", "0s"}},
+		{"detect with a secret as a flag", []string{"detect", "--config", "x.yaml", "--dsn", "postgres://x", "--slack-webhook-url", "https://hooks"}},
+		{"detect with a bad schema", []string{"detect", "--config", "x.yaml", "--dsn", "postgres://x", "--schema", "Bad-Name"}},
+		{"detect of a missing file", []string{"detect", "--config", "/nonexistent/slo.yaml", "--dsn", "postgres://x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,5 +205,46 @@ func TestMigrateReportsVersionsAndIsIdempotent(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "migrate", "--dsn", dsn, "--schema", "Bad-Name"); code != exitError {
 		t.Errorf("a bad schema name exits %d, want 2", code)
+	}
+}
+
+// TestDetectRunsUntilItsContextEnds runs `sloguard detect` against a test database with a
+// context that ends after a few seconds, as SIGINT would: it migrates the plugin schema,
+// becomes leader, runs a cycle and exits 0.
+func TestDetectRunsUntilItsContextEnds(t *testing.T) {
+	db := storetest.New(t)
+	db.CreateLogTables(t)
+	cfg := writeFile(t, twoSLOs+"tables:\n  requests:\n    table: "+db.Schema+".request_logs\n")
+	dsn := os.Getenv(storetest.EnvURL)
+	for _, env := range []string{"SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN", "PAGERDUTY_ROUTING_KEY", "SMTP_HOST", "SMTP_PASSWORD"} {
+		t.Setenv(env, "")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"detect", "--config", cfg, "--dsn", dsn, "--schema", db.PluginSchema, "--interval", "1s"}, &out, &errOut)
+	if code != exitOK {
+		t.Fatalf("exit code = %d, stderr %s", code, errOut.String())
+	}
+	for _, want := range []string{"detect: running", "became leader", "detect: stopped"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, errOut.String())
+		}
+	}
+	v, err := store.SchemaVersion(context.Background(), db.Pool, db.PluginSchema)
+	if err != nil || v != store.LatestVersion() {
+		t.Errorf("plugin schema at version %d (%v), want %d", v, err, store.LatestVersion())
+	}
+}
+
+func TestDetectRefusesAnUnusableChannel(t *testing.T) {
+	cfg := writeFile(t, twoSLOs)
+	t.Setenv("PAGERDUTY_ROUTING_KEY", "too-short-routing-key-secret")
+	code, _, stderr := runCLI(t, "detect", "--config", cfg, "--dsn", "postgres://x")
+	if code != exitError || !strings.Contains(stderr, "routing_key") {
+		t.Errorf("exit %d, stderr %q: want 2 naming routing_key", code, stderr)
+	}
+	if strings.Contains(stderr, "too-short-routing-key-secret") {
+		t.Errorf("stderr reveals the key: %s", stderr)
 	}
 }
