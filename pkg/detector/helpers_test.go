@@ -69,6 +69,7 @@ type vendor struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
 	bodies []map[string]any
+	raws   [][]byte
 	codes  []int
 	ok     int
 	hits   int
@@ -76,30 +77,41 @@ type vendor struct {
 
 func newVendor(t *testing.T, okCode int, codes ...int) *vendor {
 	v := &vendor{codes: codes, ok: okCode}
-	v.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		_ = json.Unmarshal(b, &body)
-		v.mu.Lock()
-		v.hits++
-		code := v.ok
-		if len(v.codes) > 0 {
-			code = v.codes[0]
-			v.codes = v.codes[1:]
-		}
-		if code < 300 {
-			v.bodies = append(v.bodies, body)
-		}
-		v.mu.Unlock()
-		w.WriteHeader(code)
-		if code < 300 {
-			_, _ = w.Write([]byte(`{"status":"success","message":"Event processed","dedup_key":"x"}`))
-		} else {
-			_, _ = w.Write([]byte(`{"status":"invalid event"}`))
-		}
-	}))
+	v.srv = httptest.NewServer(v)
 	t.Cleanup(v.srv.Close)
 	return v
+}
+
+// ServeHTTP records the body and answers with the next scripted status.
+func (v *vendor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	var body map[string]any
+	_ = json.Unmarshal(b, &body)
+	v.mu.Lock()
+	v.hits++
+	code := v.ok
+	if len(v.codes) > 0 {
+		code = v.codes[0]
+		v.codes = v.codes[1:]
+	}
+	if code < 300 {
+		v.bodies = append(v.bodies, body)
+		v.raws = append(v.raws, b)
+	}
+	v.mu.Unlock()
+	w.WriteHeader(code)
+	if code < 300 {
+		_, _ = w.Write([]byte(`{"status":"success","message":"Event processed","dedup_key":"x"}`))
+	} else {
+		_, _ = w.Write([]byte(`{"status":"invalid event"}`))
+	}
+}
+
+// rawReceived returns the accepted bodies as sent.
+func (v *vendor) rawReceived() [][]byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([][]byte(nil), v.raws...)
 }
 
 func (v *vendor) hitCount() int {

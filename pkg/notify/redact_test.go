@@ -28,11 +28,11 @@ func TestSecretNeverPrints(t *testing.T) {
 }
 
 func TestRedactRemovesSecretsAndURLPaths(t *testing.T) {
-	hook := Secret("https://hooks.slack.com/services/T0/B0/abcdefSECRET")
+	hook := Secret("https://hooks.slack.invalid/services/T0/B0/abcdefSECRET")
 	tests := []struct {
 		name, in, mustNot, must string
 	}{
-		{"a configured webhook URL is replaced whole", `Post "https://hooks.slack.com/services/T0/B0/abcdefSECRET": dial tcp: refused`, "abcdefSECRET", `Post "<redacted>"`},
+		{"a configured webhook URL is replaced whole", `Post "https://hooks.slack.invalid/services/T0/B0/abcdefSECRET": dial tcp: refused`, "abcdefSECRET", `Post "<redacted>"`},
 		{"an unknown URL keeps only its host", `Get "http://127.0.0.1:8080/v2/enqueue?key=k3y": EOF`, "k3y", "http://127.0.0.1:8080/<redacted>"},
 		{"a bare secret", "token xoxb-1 rejected: abcdefSECRET", "abcdefSECRET", ""},
 	}

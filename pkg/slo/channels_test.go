@@ -27,7 +27,7 @@ func TestChannelSecretsAreKeptOnlyAsEnvironmentVariableNames(t *testing.T) {
 		{name: "the seed's service_key is the same routing key",
 			channels: "  pager:\n    service_key: ${PD_KEY}\n", pager: &PagerChannel{RoutingKeyEnv: "PD_KEY"}},
 		{name: "a literal webhook URL is accepted but dropped, with a warning naming the secure setting",
-			channels: "  slack:\n    webhook_url: \"https://hooks.slack.com/services/T0/B0/" + literal + "\"\n    channel: \"#incidents\"\n",
+			channels: "  slack:\n    webhook_url: \"https://hooks.slack.invalid/services/T0/B0/" + literal + "\"\n    channel: \"#incidents\"\n",
 			slack:    &SlackChannel{Channel: "#incidents"},
 			path:     "alert_channels.slack.webhook_url", warning: true, fragment: "set slackWebhookUrl in the data source's secure settings"},
 		{name: "a literal routing key is accepted but dropped, with a warning naming the secure setting",
@@ -76,7 +76,7 @@ func TestChannelSecretsAreKeptOnlyAsEnvironmentVariableNames(t *testing.T) {
 }
 
 func TestFormattingAConfigNeverShowsAChannelSecret(t *testing.T) {
-	secrets := []string{"https://hooks.slack.com/services/T0/B0/lit3ral-hook", "lit3ral-routing-key", "lit3ral-service-key"}
+	secrets := []string{"https://hooks.slack.invalid/services/T0/B0/lit3ral-hook", "lit3ral-routing-key", "lit3ral-service-key"}
 	data := []byte(`services:
   s:
     a: {target: 99.9, window: 30d, sli_type: success_rate}
@@ -132,7 +132,7 @@ func TestChannelsFormatVariableNamesAndNothingElse(t *testing.T) {
 
 	// Should a value ever land in an *Env field, it is still not printed.
 	leaked := Channels{
-		Slack: &SlackChannel{WebhookURLEnv: "https://hooks.slack.com/services/T0/B0/s3cret"},
+		Slack: &SlackChannel{WebhookURLEnv: "https://hooks.slack.invalid/services/T0/B0/s3cret"},
 		Pager: &PagerChannel{RoutingKeyEnv: "s3cret-key!"},
 	}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {

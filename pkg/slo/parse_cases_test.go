@@ -156,7 +156,7 @@ func TestOneChangeFromAGoodConfiguration(t *testing.T) {
 		{name: "changing the type of a built-in rule is rejected",
 			old: "alert_rules:\n", new: "alert_rules:\n  fast_burn:\n    type: budget_remaining\n", path: "alert_rules.fast_burn.type", fragment: "built-in rule \"fast_burn\" is of type burn_rate", line: 21},
 		{name: "a literal Slack webhook is dropped with a warning that does not echo it",
-			old: "${SLACK_WEBHOOK_URL}", new: "https://hooks.slack.com/services/T000/B000/SECRET", path: "alert_channels.slack.webhook_url",
+			old: "${SLACK_WEBHOOK_URL}", new: "https://hooks.slack.invalid/services/T000/B000/SECRET", path: "alert_channels.slack.webhook_url",
 			fragment: "not used: set slackWebhookUrl in the data source's secure settings, or write ${ENV_VAR}", line: 28, warning: true},
 		{name: "a malformed environment reference is rejected without echoing it",
 			old: "${SLACK_WEBHOOK_URL}", new: "${SLACK-SECRET}", path: "alert_channels.slack.webhook_url", fragment: "written ${NAME}", line: 28},

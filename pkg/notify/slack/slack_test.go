@@ -368,13 +368,13 @@ func TestConfigValidateNamesTheField(t *testing.T) {
 			}
 		})
 	}
-	if err := (Config{WebhookURL: "https://hooks.slack.com/services/T/B/X"}).Validate(); err != nil {
+	if err := (Config{WebhookURL: "https://hooks.slack.invalid/services/T/B/X"}).Validate(); err != nil {
 		t.Errorf("valid webhook config: %v", err)
 	}
 }
 
 func TestConfigStringRedactsSecrets(t *testing.T) {
-	c := Config{WebhookURL: "https://hooks.slack.com/services/T/B/hooksecret", Token: "xoxb-tokensecret"}
+	c := Config{WebhookURL: "https://hooks.slack.invalid/services/T/B/hooksecret", Token: "xoxb-tokensecret"}
 	for _, s := range []string{c.String(), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
 		if strings.Contains(s, "hooksecret") || strings.Contains(s, "tokensecret") {
 			t.Errorf("config printed a secret: %s", s)
