@@ -39,7 +39,7 @@ func TestKilledMidCycleAndMidSendSendsEachNotificationOnceAndLosesNothing(t *tes
 		blockMu sync.Mutex
 		blocked bool
 	)
-	entered := make(chan struct{})
+	entered, release := make(chan struct{}), make(chan struct{})
 	v := &vendor{ok: http.StatusOK}
 	v.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		blockMu.Lock()
@@ -48,12 +48,16 @@ func TestKilledMidCycleAndMidSendSendsEachNotificationOnceAndLosesNothing(t *tes
 		blockMu.Unlock()
 		if first {
 			close(entered)
-			<-r.Context().Done() // the sender was killed: nothing accepted
+			select { // the sender is killed: nothing accepted
+			case <-r.Context().Done():
+			case <-release:
+			}
 			return
 		}
 		v.ServeHTTP(w, r)
 	}))
 	t.Cleanup(v.srv.Close)
+	t.Cleanup(func() { close(release) })
 	e.slack = v
 	sn, err := slack.New(slack.Config{WebhookURL: notify.Secret(v.srv.URL + "/services/T000/B000/SECRETSECRET")})
 	if err != nil {
