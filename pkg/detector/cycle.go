@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -135,7 +136,7 @@ func (d *Detector) incidents(ctx context.Context, tx pgx.Tx, s slo.SLO, rules ma
 	if len(events) == 0 {
 		return nil
 	}
-	open, err := openIncident(ctx, tx, d.schema, s.ID(), now)
+	open, err := openIncident(ctx, tx, d.schema, s.ID(), alerts, now)
 	if err != nil {
 		return err
 	}
@@ -144,9 +145,15 @@ func (d *Detector) incidents(ctx context.Context, tx pgx.Tx, s slo.SLO, rules ma
 	case incident.ActionOpen, incident.ActionJoin:
 		in := dec.Incident
 		in.Describe(s, snapshot(rules[ruleOf(in.AlertID, alerts)], st))
-		id, _, err := store.OpenOrJoin(ctx, tx, d.schema, s.ID(), in.AlertID, in.Title, in.Description, in.Severity, now)
-		if err != nil {
-			return err
+		// The opening alert first, then every alert that joined: OpenOrJoin records each once
+		// and raises the stored severity to the incident's.
+		var id int64
+		for _, a := range in.Alerts {
+			var err error
+			id, _, err = store.OpenOrJoin(ctx, tx, d.schema, s.ID(), a.ID, in.Title, in.Description, in.Severity, now)
+			if err != nil {
+				return err
+			}
 		}
 		for _, ev := range dec.Added {
 			if ev.Kind == incident.EventOpened {
@@ -184,8 +191,10 @@ func ruleOf(alertID string, alerts []alerting.Alert) string {
 	return ""
 }
 
-// openIncident returns the SLO's open incident as pkg/incident sees it, or nil.
-func openIncident(ctx context.Context, db store.DBTX, schema, sloID string, now time.Time) (*incident.Incident, error) {
+// openIncident returns the SLO's open incident as pkg/incident sees it, or nil: with all its
+// alerts (the opening one and those that joined), their rules and severities taken from the
+// SLO's current alerts.
+func openIncident(ctx context.Context, db store.DBTX, schema, sloID string, alerts []alerting.Alert, now time.Time) (*incident.Incident, error) {
 	list, err := store.ListIncidents(ctx, db, schema, now, now.Add(time.Second), []string{sloID})
 	if err != nil {
 		return nil, err
@@ -194,10 +203,21 @@ func openIncident(ctx context.Context, db store.DBTX, schema, sloID string, now 
 		if in.Status != string(incident.StatusOpen) {
 			continue
 		}
+		ids := in.AlertIDs
+		if !slices.Contains(ids, in.AlertID) {
+			ids = append([]string{in.AlertID}, ids...)
+		}
+		refs := make([]incident.AlertRef, 0, len(ids))
+		for _, aid := range ids {
+			ref := incident.AlertRef{ID: aid, Severity: in.Severity, JoinedAt: in.OpenedAt}
+			if i := slices.IndexFunc(alerts, func(a alerting.Alert) bool { return a.ID == aid }); i >= 0 {
+				ref.Rule, ref.Severity = alerts[i].Rule, alerts[i].Severity
+			}
+			refs = append(refs, ref)
+		}
 		return &incident.Incident{
 			SLOID: in.SLOID, Title: in.Title, Description: in.Description, Severity: in.Severity,
-			AlertID: in.AlertID, Status: incident.StatusOpen, OpenedAt: in.OpenedAt,
-			Alerts: []incident.AlertRef{{ID: in.AlertID, Severity: in.Severity, JoinedAt: in.OpenedAt}},
+			AlertID: in.AlertID, Status: incident.StatusOpen, OpenedAt: in.OpenedAt, Alerts: refs,
 		}, nil
 	}
 	return nil, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sloguard/sloguard/pkg/notify"
@@ -111,8 +112,9 @@ func (d *Detector) fail(ctx context.Context, row store.OutboxRow, reason string)
 	return nil
 }
 
-// timeline appends a notification outcome to the incident the row's alert opened in the
-// row's episode, if any. A failure here is logged only: the delivery itself is recorded.
+// timeline appends a notification outcome to the incident of the row's alert, if any: the
+// incident it opened in the row's episode, or an incident it joined that was open in the
+// episode (newest first). A failure here is logged only: the delivery itself is recorded.
 func (d *Detector) timeline(ctx context.Context, row store.OutboxRow, at time.Time, kind, detail string) {
 	list, err := store.ListIncidents(ctx, d.pool, d.schema, row.Episode, at.Add(time.Second), []string{row.SLOID})
 	if err != nil {
@@ -120,7 +122,9 @@ func (d *Detector) timeline(ctx context.Context, row store.OutboxRow, at time.Ti
 		return
 	}
 	for _, in := range list {
-		if in.AlertID != row.AlertID || in.OpenedAt.Before(row.Episode) {
+		opened := in.AlertID == row.AlertID && !in.OpenedAt.Before(row.Episode)
+		joined := in.AlertID != row.AlertID && slices.Contains(in.AlertIDs, row.AlertID)
+		if !opened && !joined {
 			continue
 		}
 		if err := store.AddEvent(ctx, d.pool, d.schema, in.ID, at, kind, detail); err != nil {

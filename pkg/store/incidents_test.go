@@ -143,3 +143,47 @@ func TestResolveClosesTheIncidentAndALaterOpenCreatesANewOne(t *testing.T) {
 		t.Errorf("resolved incident %+v", old)
 	}
 }
+
+func TestOpenOrJoinRecordsAJoiningAlertOnceAndRaisesTheSeverity(t *testing.T) {
+	t.Parallel()
+	db := migrated(t)
+	ctx := context.Background()
+	join := func(alertID, severity string, at time.Time) (int64, bool) {
+		t.Helper()
+		id, opened, err := store.OpenOrJoin(ctx, db.Pool, db.PluginSchema, "api/avail", alertID,
+			"SLO violation: api avail", "burning", severity, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, opened
+	}
+	first, opened := join("api/avail/slow_burn", "major", at0)
+	if !opened {
+		t.Fatal("first alert joined, want opened")
+	}
+	for i, tc := range []struct{ alert, severity string }{
+		{"api/avail/fast_burn", "critical"},
+		{"api/avail/fast_burn", "critical"}, // again: recorded once
+		{"api/avail/budget", "warning"},     // lower: the severity stays
+		{"api/avail/slow_burn", "major"},
+	} {
+		if id, opened := join(tc.alert, tc.severity, at0.Add(time.Duration(i+1)*time.Minute)); id != first || opened {
+			t.Fatalf("join %d (%s): incident %d opened %v, want to join %d", i, tc.alert, id, opened, first)
+		}
+	}
+	incs, err := store.ListIncidents(ctx, db.Pool, db.PluginSchema, at0, at0.Add(time.Hour), nil)
+	if err != nil || len(incs) != 1 {
+		t.Fatalf("incidents %+v, %v; want one", incs, err)
+	}
+	in := incs[0]
+	if want := []string{"api/avail/slow_burn", "api/avail/fast_burn", "api/avail/budget"}; !slices.Equal(in.AlertIDs, want) {
+		t.Errorf("alert ids %v, want %v", in.AlertIDs, want)
+	}
+	if in.Severity != "critical" || in.AlertID != "api/avail/slow_burn" || !in.OpenedAt.Equal(at0) {
+		t.Errorf("incident %+v, want severity critical, opened by api/avail/slow_burn at %v", in, at0)
+	}
+	events, err := store.ListEvents(ctx, db.Pool, db.PluginSchema, first)
+	if err != nil || len(events) != 1 || events[0].Kind != store.EventOpened {
+		t.Errorf("timeline %+v, %v; want one opened event (escalations are the caller's)", events, err)
+	}
+}

@@ -74,10 +74,13 @@ CREATE INDEX notification_outbox_due ON {{.schema}}.notification_outbox (next_at
 CREATE INDEX notification_outbox_order ON {{.schema}}.notification_outbox (alert_id, channel, id);
 
 -- Incidents: one per ongoing problem of an SLO, enforced by the partial unique index.
+-- alert_id is the alert that opened it; alert_ids are the opening alert and every alert that
+-- joined, in order, each once; severity is the highest of theirs.
 CREATE TABLE {{.schema}}.incident (
     id          bigserial   PRIMARY KEY,
     slo_id      text        NOT NULL,
     alert_id    text        NOT NULL,
+    alert_ids   text[]      NOT NULL DEFAULT '{}',
     title       text        NOT NULL,
     description text        NOT NULL,
     severity    text        NOT NULL,
