@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sloguard/sloguard/pkg/notify/email/smtptest"
+
 	"github.com/sloguard/sloguard/pkg/notify"
 	"github.com/sloguard/sloguard/pkg/notify/email"
 	"github.com/sloguard/sloguard/pkg/slo"
@@ -36,7 +38,7 @@ func useConfig(t *testing.T, e *env, yaml string) {
 func addEmail(t *testing.T, e *env, port int, pool *x509.CertPool, password string) {
 	t.Helper()
 	en, err := email.New(email.Config{Host: "127.0.0.1", Port: port, TLS: email.StartTLS, RootCAs: pool,
-		Username: smtpUser, Password: notify.Secret(password), From: "sloguard@example.com",
+		Username: smtptest.User, Password: notify.Secret(password), From: "sloguard@example.com",
 		To: []string{"oncall@example.com"}, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -56,16 +58,15 @@ func indentJSON(t *testing.T, raw []byte) string {
 func TestOutageEmailsFiringAndResolvedOnceAlongsideSlackAndPagerDuty(t *testing.T) {
 	e := newEnv(t)
 	useConfig(t, e, emailConfig)
-	smtpSrv := &smtpBackend{}
-	port, pool := startSMTP(t, smtpSrv)
-	addEmail(t, e, port, pool, smtpPassword)
+	smtpSrv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	addEmail(t, e, smtpSrv.Port, smtpSrv.RootCAs, smtptest.Password)
 	e.outage(t)
 	d := e.detector(t)
 	for m := 115; m <= 150; m++ {
 		e.tick(t, d, m)
 	}
 
-	mails := smtpSrv.received()
+	mails := smtpSrv.Messages()
 	if len(mails) != 2 {
 		t.Fatalf("SMTP server received %d messages, want 2 (firing, resolved)", len(mails))
 	}
@@ -74,13 +75,13 @@ func TestOutageEmailsFiringAndResolvedOnceAlongsideSlackAndPagerDuty(t *testing.
 		"[SLOGuard] RESOLVED",
 	}
 	for i, m := range mails {
-		if !m.authOnTLS {
+		if !m.AuthOnTLS {
 			t.Errorf("mail %d: not authenticated over TLS", i)
 		}
-		if m.from != "sloguard@example.com" || len(m.rcpts) != 1 || m.rcpts[0] != "oncall@example.com" {
-			t.Errorf("mail %d: envelope from %q to %v", i, m.from, m.rcpts)
+		if m.From != "sloguard@example.com" || len(m.Rcpts) != 1 || m.Rcpts[0] != "oncall@example.com" {
+			t.Errorf("mail %d: envelope from %q to %v", i, m.From, m.Rcpts)
 		}
-		_, subject, bodies := mailParts(t, m.data)
+		_, subject, bodies := smtptest.Parts(t, m.Data)
 		if !strings.HasPrefix(subject, wantSubjects[i]) {
 			t.Errorf("mail %d: subject %q, want prefix %q", i, subject, wantSubjects[i])
 		}
@@ -90,7 +91,7 @@ func TestOutageEmailsFiringAndResolvedOnceAlongsideSlackAndPagerDuty(t *testing.
 		if !strings.Contains(bodies["text/html"], "<") || !strings.Contains(bodies["text/html"], "payment_service") {
 			t.Errorf("mail %d: text/html part missing or without the service:\n%s", i, bodies["text/html"])
 		}
-		if strings.Contains(string(m.data), smtpPassword) {
+		if strings.Contains(string(m.Data), smtptest.Password) {
 			t.Errorf("mail %d carries the SMTP password", i)
 		}
 	}
@@ -108,7 +109,7 @@ func TestOutageEmailsFiringAndResolvedOnceAlongsideSlackAndPagerDuty(t *testing.
 	if len(slackRaw) == 0 || len(pagerRaw) == 0 {
 		t.Fatal("no Slack or PagerDuty payload recorded")
 	}
-	hdr, _, bodies := mailParts(t, mails[0].data)
+	hdr, _, bodies := smtptest.Parts(t, mails[0].Data)
 	var mail strings.Builder
 	for _, k := range []string{"From", "To", "Subject", "Date", "Message-Id", "Mime-Version", "Content-Type"} {
 		if v := hdr.Get(k); v != "" {

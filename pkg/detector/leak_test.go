@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sloguard/sloguard/pkg/notify/email/smtptest"
+
 	"github.com/sloguard/sloguard/pkg/notify"
 	"github.com/sloguard/sloguard/pkg/notify/pagerduty"
 	"github.com/sloguard/sloguard/pkg/notify/slack"
@@ -78,9 +80,9 @@ func TestNoSecretInLogsStatusOrRecordedErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.notifiers["slack"], e.notifiers["pager"] = sn, pn
-			port, pool := startSMTP(t, &smtpBackend{})
+			smtpSrv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
 			const wrong = "wr0ng-smtp-p4ss-SECRET"
-			addEmail(t, e, port, pool, wrong)
+			addEmail(t, e, smtpSrv.Port, smtpSrv.RootCAs, wrong)
 			return []string{webhook, hookToken, leakKey, wrong}
 		}},
 		{"closed ports", func(t *testing.T, e *env) []string {
@@ -95,8 +97,8 @@ func TestNoSecretInLogsStatusOrRecordedErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.notifiers["slack"], e.notifiers["pager"] = sn, pn
-			addEmail(t, e, closedPort(t), nil, smtpPassword)
-			return []string{webhook, hookToken, leakKey, smtpPassword}
+			addEmail(t, e, closedPort(t), nil, smtptest.Password)
+			return []string{webhook, hookToken, leakKey, smtptest.Password}
 		}},
 	}
 	for _, tt := range tests {

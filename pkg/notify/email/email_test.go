@@ -1,134 +1,19 @@
 package email
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net"
-	"net/http/httptest"
-	netmail "net/mail"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	sasl "github.com/emersion/go-sasl"
-	smtp "github.com/emersion/go-smtp"
-
 	"github.com/sloguard/sloguard/pkg/notify"
+	"github.com/sloguard/sloguard/pkg/notify/email/smtptest"
 	"github.com/sloguard/sloguard/pkg/slo"
 )
-
-const (
-	testUser     = "sloguard"
-	testPassword = "smtp-p4ssw0rd-secret"
-)
-
-// received is one message as the SMTP server got it.
-type received struct {
-	from      string
-	rcpts     []string
-	data      []byte
-	authed    bool
-	authOnTLS bool
-}
-
-// backend is an in-process SMTP server (github.com/emersion/go-smtp) that stores messages.
-type backend struct {
-	mu         sync.Mutex
-	msgs       []received
-	rejectTo   string // a recipient refused with rejectCode
-	rejectCode int
-}
-
-func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return &session{b: b, c: c}, nil
-}
-
-type session struct {
-	b   *backend
-	c   *smtp.Conn
-	cur received
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != testUser || pass != testPassword {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
-		}
-		_, tlsOn := s.c.TLSConnectionState()
-		s.cur.authed, s.cur.authOnTLS = true, tlsOn
-		return nil
-	}), nil
-}
-
-func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if to == s.b.rejectTo {
-		return &smtp.SMTPError{Code: s.b.rejectCode, EnhancedCode: smtp.EnhancedCode{s.b.rejectCode / 100, 1, 1}, Message: "no"}
-	}
-	s.cur.rcpts = append(s.cur.rcpts, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = data
-	s.b.mu.Lock()
-	s.b.msgs = append(s.b.msgs, s.cur)
-	s.b.mu.Unlock()
-	return nil
-}
-
-func (s *session) Reset()        { s.cur = received{authed: s.cur.authed, authOnTLS: s.cur.authOnTLS} }
-func (s *session) Logout() error { return nil }
-
-// testTLS returns httptest's certificate (valid for 127.0.0.1) and a pool trusting it.
-func testTLS(t *testing.T) (*tls.Config, *x509.CertPool) {
-	t.Helper()
-	hs := httptest.NewTLSServer(nil)
-	defer hs.Close()
-	pool := x509.NewCertPool()
-	pool.AddCert(hs.Certificate())
-	return &tls.Config{Certificates: hs.TLS.Certificates, MinVersion: tls.VersionTLS12}, pool
-}
-
-// startSMTP serves b on 127.0.0.1; implicit wraps the listener in TLS (SMTPS), otherwise
-// STARTTLS is offered when tlsCfg is set. Auth is only allowed over TLS (AllowInsecureAuth
-// false), so a test passing with a password proves the credentials went over TLS.
-func startSMTP(t *testing.T, b *backend, tlsCfg *tls.Config, implicit bool) int {
-	t.Helper()
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	var ln net.Listener
-	var err error
-	if implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", tlsCfg)
-	} else {
-		srv.TLSConfig = tlsCfg
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 func firing() notify.Message {
 	return notify.Message{
@@ -141,44 +26,10 @@ func firing() notify.Message {
 	}
 }
 
-// parts returns the message's subject and its body parts by media type.
-func parts(t *testing.T, data []byte) (subject string, bodies map[string]string) {
-	t.Helper()
-	m, err := netmail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("read message: %v", err)
-	}
-	subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/alternative" {
-		t.Fatalf("Content-Type %q (%v), want multipart/alternative", m.Header.Get("Content-Type"), err)
-	}
-	bodies = map[string]string{}
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		pt, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		b, _ := io.ReadAll(p) // quoted-printable is decoded by multipart
-		bodies[pt] = string(b)
-	}
-	return subject, bodies
-}
-
 func TestSendsMultipartMessageOverSTARTTLSWithAuth(t *testing.T) {
-	b := &backend{}
-	serverTLS, pool := testTLS(t)
-	port := startSMTP(t, b, serverTLS, false)
-	n, err := New(Config{Host: "127.0.0.1", Port: port, TLS: StartTLS, RootCAs: pool,
-		Username: testUser, Password: testPassword, From: "sloguard@example.com",
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	n, err := New(Config{Host: "127.0.0.1", Port: srv.Port, TLS: StartTLS, RootCAs: srv.RootCAs,
+		Username: smtptest.User, Password: smtptest.Password, From: "sloguard@example.com",
 		To: []string{"oncall@example.com", "sre@example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -188,20 +39,19 @@ func TestSendsMultipartMessageOverSTARTTLSWithAuth(t *testing.T) {
 	if retry, err := n.Notify(context.Background(), msg); err != nil || retry {
 		t.Fatalf("Notify = %v, %v", retry, err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.msgs) != 1 {
-		t.Fatalf("%d messages received, want 1", len(b.msgs))
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages received, want 1", len(msgs))
 	}
-	got := b.msgs[0]
-	if !got.authed || !got.authOnTLS {
-		t.Errorf("authed=%v over TLS=%v, want both", got.authed, got.authOnTLS)
+	got := msgs[0]
+	if !got.Authed || !got.AuthOnTLS {
+		t.Errorf("authed=%v over TLS=%v, want both", got.Authed, got.AuthOnTLS)
 	}
-	slices.Sort(got.rcpts)
-	if got.from != "sloguard@example.com" || !slices.Equal(got.rcpts, []string{"oncall@example.com", "sre@example.com"}) {
-		t.Errorf("envelope from %q to %v", got.from, got.rcpts)
+	slices.Sort(got.Rcpts)
+	if got.From != "sloguard@example.com" || !slices.Equal(got.Rcpts, []string{"oncall@example.com", "sre@example.com"}) {
+		t.Errorf("envelope from %q to %v", got.From, got.Rcpts)
 	}
-	subject, bodies := parts(t, got.data)
+	_, subject, bodies := smtptest.Parts(t, got.Data)
 	if subject != "[SLOGuard] FIRING critical: payment_service availability" {
 		t.Errorf("subject = %q", subject)
 	}
@@ -219,28 +69,23 @@ func TestSendsMultipartMessageOverSTARTTLSWithAuth(t *testing.T) {
 }
 
 func TestSendsOverImplicitTLS(t *testing.T) {
-	b := &backend{}
-	serverTLS, pool := testTLS(t)
-	port := startSMTP(t, b, serverTLS, true)
-	n, err := New(Config{Host: "127.0.0.1", Port: port, TLS: ImplicitTLS, RootCAs: pool,
-		Username: testUser, Password: testPassword, From: "sloguard@example.com", To: []string{"oncall@example.com"}})
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.ImplicitTLS})
+	n, err := New(Config{Host: "127.0.0.1", Port: srv.Port, TLS: ImplicitTLS, RootCAs: srv.RootCAs,
+		Username: smtptest.User, Password: smtptest.Password, From: "sloguard@example.com", To: []string{"oncall@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if retry, err := n.Notify(context.Background(), firing()); err != nil || retry {
 		t.Fatalf("Notify = %v, %v", retry, err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.msgs) != 1 || !b.msgs[0].authOnTLS {
-		t.Errorf("messages %d, want 1 authenticated over TLS", len(b.msgs))
+	if msgs := srv.Messages(); len(msgs) != 1 || !msgs[0].AuthOnTLS {
+		t.Errorf("messages %d, want 1 authenticated over TLS", len(msgs))
 	}
 }
 
 func TestPlainRelayWithoutAuth(t *testing.T) {
-	b := &backend{}
-	port := startSMTP(t, b, nil, false)
-	n, err := New(Config{Host: "127.0.0.1", Port: port, TLS: NoTLS, From: "sloguard@example.com", To: []string{"oncall@example.com"}})
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.NoTLS})
+	n, err := New(Config{Host: "127.0.0.1", Port: srv.Port, TLS: NoTLS, From: "sloguard@example.com", To: []string{"oncall@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,16 +95,15 @@ func TestPlainRelayWithoutAuth(t *testing.T) {
 }
 
 func TestMandatorySTARTTLSRefusesServerWithoutIt(t *testing.T) {
-	b := &backend{}
-	port := startSMTP(t, b, nil, false)
-	n, _ := New(Config{Host: "127.0.0.1", Port: port, TLS: StartTLS, Username: testUser, Password: testPassword,
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.NoTLS})
+	n, _ := New(Config{Host: "127.0.0.1", Port: srv.Port, TLS: StartTLS, Username: smtptest.User, Password: smtptest.Password,
 		From: "sloguard@example.com", To: []string{"oncall@example.com"}})
 	if _, err := n.Notify(context.Background(), firing()); err == nil {
 		t.Fatal("sent without STARTTLS")
-	} else if strings.Contains(err.Error(), testPassword) {
+	} else if strings.Contains(err.Error(), smtptest.Password) {
 		t.Errorf("error leaks the password: %v", err)
 	}
-	if len(b.msgs) != 0 {
+	if len(srv.Messages()) != 0 {
 		t.Error("message delivered in plain text")
 	}
 }
@@ -275,9 +119,8 @@ func TestSMTPRepliesMapToRetryDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := &backend{rejectTo: "gone@example.com", rejectCode: tt.code}
-			port := startSMTP(t, b, nil, false)
-			n, _ := New(Config{Host: "127.0.0.1", Port: port, TLS: NoTLS, From: "sloguard@example.com", To: []string{"gone@example.com"}})
+			srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.NoTLS, RejectTo: "gone@example.com", RejectCode: tt.code})
+			n, _ := New(Config{Host: "127.0.0.1", Port: srv.Port, TLS: NoTLS, From: "sloguard@example.com", To: []string{"gone@example.com"}})
 			retry, err := n.Notify(context.Background(), firing())
 			if err == nil || retry != tt.wantRetry {
 				t.Errorf("Notify = %v, %v; want retry %v", retry, err, tt.wantRetry)
@@ -287,10 +130,8 @@ func TestSMTPRepliesMapToRetryDecisions(t *testing.T) {
 }
 
 func TestWrongPasswordDoesNotRetryOrLeak(t *testing.T) {
-	b := &backend{}
-	serverTLS, pool := testTLS(t)
-	port := startSMTP(t, b, serverTLS, false)
-	n, _ := New(Config{Host: "127.0.0.1", Port: port, RootCAs: pool, Username: testUser, Password: "wrong-secret-pw",
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	n, _ := New(Config{Host: "127.0.0.1", Port: srv.Port, RootCAs: srv.RootCAs, Username: smtptest.User, Password: "wrong-secret-pw",
 		From: "sloguard@example.com", To: []string{"oncall@example.com"}})
 	retry, err := n.Notify(context.Background(), firing())
 	if err == nil || retry {
@@ -343,8 +184,8 @@ func TestConfigValidateNamesTheField(t *testing.T) {
 		t.Errorf("good config: %v", err)
 	}
 	c := good
-	c.Username, c.Password = "u", testPassword
-	if s := fmt.Sprintf("%s %+v", c, c); strings.Contains(s, testPassword) {
+	c.Username, c.Password = "u", smtptest.Password
+	if s := fmt.Sprintf("%s %+v", c, c); strings.Contains(s, smtptest.Password) {
 		t.Errorf("config printed the password: %s", s)
 	}
 }
