@@ -60,12 +60,10 @@ func runDetect(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "--schema %q: %v\n", *schema, err)
 		return exitError
 	}
-	cfg, diags, err := loadConfig(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, diags, ok := loadConfig(*path, stderr)
+	if !ok {
 		return exitError
 	}
-	printDiagnostics(stderr, *path, diags)
 	if diags.HasErrors() {
 		fmt.Fprintf(stderr, "%s: %d errors: fix them before running the detector\n", *path, len(diags.Errors()))
 		return exitInvalid

@@ -73,12 +73,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		at = t.UTC()
 	}
-	cfg, diags, err := loadConfig(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, diags, ok := loadConfig(*path, stderr)
+	if !ok {
 		return exitError
 	}
-	printDiagnostics(stderr, *path, diags)
 
 	out, err := evaluate(ctx, cfg, *dsn, *schema, at)
 	if err != nil {

@@ -21,12 +21,10 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: sloguard validate --config FILE")
 		return exitError
 	}
-	cfg, diags, err := loadConfig(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, diags, ok := loadConfig(*path, stderr)
+	if !ok {
 		return exitError
 	}
-	printDiagnostics(stderr, *path, diags)
 	if diags.HasErrors() {
 		fmt.Fprintf(stderr, "%s: invalid: %d errors, %d warnings\n", *path, len(diags.Errors()), len(diags.Warnings()))
 		return exitInvalid
@@ -35,18 +33,21 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	return exitOK
 }
 
-// loadConfig reads and parses an SLO config file. cfg holds every valid SLO even when diags
-// has errors; err is a file that cannot be read.
-func loadConfig(path string) (*slo.Config, slo.Diagnostics, error) {
+// loadConfig reads and parses an SLO config file and prints its diagnostics to stderr. cfg
+// holds every valid SLO even when diags has errors; ok is false when the file cannot be read
+// (the reason is printed).
+func loadConfig(path string, stderr io.Writer) (cfg *slo.Config, diags slo.Diagnostics, ok bool) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read SLO config: %w", err)
+		fmt.Fprintf(stderr, "read SLO config: %v\n", err)
+		return nil, nil, false
 	}
-	cfg, diags := slo.Parse(data)
+	cfg, diags = slo.Parse(data)
 	if cfg == nil {
 		cfg = &slo.Config{}
 	}
-	return cfg, diags, nil
+	printDiagnostics(stderr, path, diags)
+	return cfg, diags, true
 }
 
 // printDiagnostics prints one "file:line:col: path: message" line per problem; warnings
