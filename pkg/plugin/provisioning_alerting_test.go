@@ -26,6 +26,7 @@ var mirroredRules = []string{"fast_burn", "slow_burn"}
 type alertRuleFile struct {
 	Groups []struct {
 		Name     string      `yaml:"name"`
+		Folder   string      `yaml:"folder"`
 		Interval string      `yaml:"interval"`
 		Rules    []alertRule `yaml:"rules"`
 	} `yaml:"groups"`

@@ -142,6 +142,7 @@ func TestGrafanaMountsEveryProvisioningKind(t *testing.T) {
 	var p struct {
 		Providers []struct {
 			Type    string `yaml:"type"`
+			Folder  string `yaml:"folder"`
 			Options struct {
 				Path string `yaml:"path"`
 			} `yaml:"options"`
@@ -150,6 +151,14 @@ func TestGrafanaMountsEveryProvisioningKind(t *testing.T) {
 	readYAML(t, "provisioning/dashboards/sloguard.yaml", &p)
 	if len(p.Providers) != 1 || p.Providers[0].Type != "file" {
 		t.Fatalf("want one file dashboard provider, got %+v", p.Providers)
+	}
+	// Both find the folder by its title: a folder uid on one side only would make two.
+	var rules alertRuleFile
+	readYAML(t, "provisioning/alerting/sloguard-rules.yaml", &rules)
+	for _, g := range rules.Groups {
+		if g.Folder != p.Providers[0].Folder {
+			t.Errorf("alert rule group %s is in folder %q, the dashboards in %q", g.Name, g.Folder, p.Providers[0].Folder)
+		}
 	}
 	host, ok := grafana.hostPath(p.Providers[0].Options.Path)
 	if !ok {
