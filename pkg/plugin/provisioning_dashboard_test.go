@@ -27,14 +27,7 @@ type dashboardJSON struct {
 		From string `json:"from"`
 	} `json:"time"`
 	Templating struct {
-		List []struct {
-			Type    string `json:"type"`
-			Name    string `json:"name"`
-			Query   string `json:"query"`
-			Current struct {
-				Value string `json:"value"`
-			} `json:"current"`
-		} `json:"list"`
+		List []dashboardVariable `json:"list"`
 	} `json:"templating"`
 	Annotations struct {
 		List []struct {
@@ -45,6 +38,26 @@ type dashboardJSON struct {
 	} `json:"annotations"`
 	Panels []dashboardPanel `json:"panels"`
 }
+
+// dashboardVariable is a query variable of the data source: its query is what the front
+// end's variable support (src/variables.ts) reads, the services or the SLOs of a service.
+type dashboardVariable struct {
+	Type       string         `json:"type"`
+	Name       string         `json:"name"`
+	Datasource *datasourceRef `json:"datasource"`
+	IncludeAll bool           `json:"includeAll"`
+	Query      struct {
+		Kind    string `json:"kind"`
+		Service string `json:"service"`
+	} `json:"query"`
+	Current struct {
+		Value string `json:"value"`
+	} `json:"current"`
+}
+
+// allValue is the value of a variable's All option; the front end sends it to the backend as
+// "" (every service or SLO).
+const allValue = "$__all"
 
 type datasourceRef struct {
 	Type string `json:"type"`
@@ -80,17 +93,6 @@ func loadDashboard(t *testing.T) dashboardJSON {
 		t.Fatalf("%s: %v", dashboardFile, err)
 	}
 	return d
-}
-
-// variableValues returns the values each template variable of the dashboard offers.
-func (d dashboardJSON) variableValues() map[string][]string {
-	out := map[string][]string{}
-	for _, v := range d.Templating.List {
-		for _, opt := range strings.Split(v.Query, ",") {
-			out[v.Name] = append(out[v.Name], strings.TrimSpace(opt))
-		}
-	}
-	return out
 }
 
 // interpolate replaces $name and ${name} of the given variables in s.
@@ -146,23 +148,27 @@ func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
 			d.UID, d.SchemaVersion, d.Refresh, d.Time.From)
 	}
 
-	// Custom variables offer names of the config; their current values select an SLO.
-	names := map[string][]string{}
-	for _, s := range cfg.SLOs() {
-		names["service"] = append(names["service"], s.Service)
-		names["slo"] = append(names["slo"], s.Name)
-	}
+	// Service and SLO are the data source's variables: the services, and the SLOs of the
+	// selected service, with All (every service or SLO) as the current value.
+	wantKinds := map[string]string{"service": "services", "slo": "slos"}
 	current := map[string]string{}
 	for _, v := range d.Templating.List {
-		for _, opt := range d.variableValues()[v.Name] {
-			if !slices.Contains(names[v.Name], opt) {
-				t.Errorf("variable %s offers %q, which is no %s of the SLO config", v.Name, opt, v.Name)
-			}
+		checkSLOGuardRef(t, "variable "+v.Name, v.Datasource)
+		if v.Type != "query" || v.Query.Kind != wantKinds[v.Name] || !v.IncludeAll {
+			t.Errorf("variable %s: type %s, kind %q, includeAll %v: want a query of kind %q with All", v.Name, v.Type, v.Query.Kind, v.IncludeAll, wantKinds[v.Name])
 		}
-		current[v.Name] = v.Current.Value
+		if v.Current.Value != allValue {
+			t.Errorf("variable %s starts at %q, want All", v.Name, v.Current.Value)
+		}
+		current[v.Name] = ""
 	}
-	if _, err := selectSLOs(cfg, current["service"], current["slo"]); err != nil {
-		t.Errorf("the variables' current values select nothing: %v", err)
+	if len(current) != 2 {
+		t.Fatalf("variables %v, want service and slo", current)
+	}
+	for _, v := range d.Templating.List {
+		if v.Name == "slo" && v.Query.Service != "$service" {
+			t.Errorf("variable slo lists the SLOs of %q, want those of $service", v.Query.Service)
+		}
 	}
 
 	ids := map[int]bool{}
@@ -215,7 +221,7 @@ func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
 
 // TestProvisionedDashboardQueriesAnswer runs every query of the dashboard, the annotation's
 // included, through the served plugin against PostgreSQL, over the dashboard's 24 hours, for
-// every pair of variable values that names an SLO of the config: none may answer an error.
+// every choice of the variables: none may answer an error.
 func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 	_, db := contractSetup(t)
 	insertPanelsFixture(t, db)
@@ -239,14 +245,12 @@ func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 	}
 
 	rng := backend.TimeRange{From: panelsTo.Add(-24 * time.Hour), To: panelsTo}
-	values := d.variableValues()
-	for _, s := range cfg.SLOs() {
-		if !slices.Contains(values["service"], s.Service) || !slices.Contains(values["slo"], s.Name) {
-			t.Errorf("the variables cannot select %s", s.ID())
-			continue
-		}
-		vars := map[string]string{"service": s.Service, "slo": s.Name}
-		t.Run(s.ID(), func(t *testing.T) {
+	choices := variableChoices(t, pc)
+	if want := 1 + len(cfg.Services) + len(cfg.SLOs()); len(choices) != want {
+		t.Errorf("%d variable choices, want All and every service and SLO: %d", len(choices), want)
+	}
+	for _, vars := range choices {
+		t.Run(fmt.Sprintf("service=%q slo=%q", vars["service"], vars["slo"]), func(t *testing.T) {
 			queries := make([]backend.DataQuery, len(all))
 			for i, q := range all {
 				var fields map[string]any
@@ -268,4 +272,32 @@ func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// variableChoices returns every choice the dashboard's variables offer, as the front end
+// sends them: the values the services and slos resources list for the stack's config, and
+// All as "".
+func variableChoices(t *testing.T, pc backend.PluginContext) []map[string]string {
+	t.Helper()
+	get := func(url string, v any) {
+		r := callResource(t, pc, "GET", url, "")
+		if r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", url, r.Status, r.Body)
+		}
+		if err := json.Unmarshal(r.Body, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var services []serviceInfo
+	get("services", &services)
+	choices := []map[string]string{{"service": "", "slo": ""}}
+	for _, s := range services {
+		choices = append(choices, map[string]string{"service": s.Name, "slo": ""})
+		var slos []sloInfo
+		get("slos?service="+s.Name, &slos)
+		for _, o := range slos {
+			choices = append(choices, map[string]string{"service": s.Name, "slo": o.SLO})
+		}
+	}
+	return choices
 }
