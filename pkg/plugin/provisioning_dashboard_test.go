@@ -78,8 +78,12 @@ type dashboardPanel struct {
 type panelTarget struct {
 	queryModel
 	journeyQueryModel
-	RefID      string         `json:"refId"`
 	Datasource *datasourceRef `json:"datasource"`
+}
+
+// answersTable reports whether the query answers table frames rather than time series.
+func (q panelTarget) answersTable() bool {
+	return tableQueryTypes[q.QueryType] || (q.QueryType == "journey_steps" && q.Mode != journeyModeTimeseries)
 }
 
 func loadDashboard(t *testing.T) dashboardJSON {
@@ -113,13 +117,13 @@ func checkSLOGuardRef(t *testing.T, what string, ref *datasourceRef) {
 }
 
 // checkTarget checks a query against the plugin's query types and the stack's SLO config,
-// with the variables set to vars.
-func checkTarget(t *testing.T, what string, cfg *slo.Config, raw json.RawMessage, vars map[string]string) {
+// with the variables set to vars, and returns it.
+func checkTarget(t *testing.T, what string, cfg *slo.Config, raw json.RawMessage, vars map[string]string) panelTarget {
 	t.Helper()
 	var q panelTarget
 	if err := json.Unmarshal(raw, &q); err != nil {
 		t.Errorf("%s: %v", what, err)
-		return
+		return q
 	}
 	checkSLOGuardRef(t, what, q.Datasource)
 	if _, ok := queryHandlers[q.QueryType]; !ok {
@@ -139,6 +143,7 @@ func checkTarget(t *testing.T, what string, cfg *slo.Config, raw json.RawMessage
 	if !slices.Contains([]string{"", journeyModeTable, journeyModeTimeseries}, q.Mode) {
 		t.Errorf("%s: mode %q", what, q.Mode)
 	}
+	return q
 }
 
 func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
@@ -193,7 +198,9 @@ func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
 			t.Errorf("%s: no query", what)
 		}
 		for _, raw := range p.Targets {
-			checkTarget(t, what, cfg, raw, current)
+			if q := checkTarget(t, what, cfg, raw, current); q.answersTable() == (p.Type == "timeseries") {
+				t.Errorf("%s: a %s panel shows %s (table frames: %v)", what, p.Type, q.QueryType, q.answersTable())
+			}
 			queries++
 		}
 	}
@@ -208,9 +215,7 @@ func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
 		}
 		annotations++
 		checkSLOGuardRef(t, "annotation "+a.Name, a.Datasource)
-		checkTarget(t, "annotation "+a.Name, cfg, *a.Target, current)
-		var q panelTarget
-		if err := json.Unmarshal(*a.Target, &q); err != nil || q.QueryType != "annotations" {
+		if q := checkTarget(t, "annotation "+a.Name, cfg, *a.Target, current); q.QueryType != "annotations" {
 			t.Errorf("annotation %s runs %q, want query type annotations", a.Name, q.QueryType)
 		}
 	}
