@@ -148,8 +148,8 @@ func checkTarget(t *testing.T, what string, cfg *slo.Config, raw json.RawMessage
 
 func TestProvisionedDashboardQueriesTheStackConfig(t *testing.T) {
 	d, cfg := loadDashboard(t), stackConfig(t)
-	if d.UID != "sloguard-overview" || d.SchemaVersion < 39 || d.Refresh != "30s" || d.Time.From != "now-24h" {
-		t.Errorf("uid %q, schemaVersion %d, refresh %q, from %q: want sloguard-overview, a Grafana 12+ schema, 30s, now-24h",
+	if d.UID != "sloguard-overview" || d.SchemaVersion < 41 || d.Refresh != "30s" || d.Time.From != "now-24h" {
+		t.Errorf("uid %q, schemaVersion %d, refresh %q, from %q: want sloguard-overview, a Grafana 12 or 13 schema, 30s, now-24h",
 			d.UID, d.SchemaVersion, d.Refresh, d.Time.From)
 	}
 
