@@ -99,6 +99,8 @@ func (r *receiver) pagerDuty(w http.ResponseWriter, req *http.Request) {
 	msg := received{Channel: "pagerduty", Action: ev.EventAction, DedupKey: ev.DedupKey, Payload: redactRoutingKey(body)}
 	if ev.Payload != nil {
 		msg.Summary, msg.Severity = ev.Payload.Summary, ev.Payload.Severity
+	} else {
+		msg.Summary = "dedup_key " + ev.DedupKey // acknowledge and resolve carry no summary
 	}
 	r.add(msg)
 	writeJSON(w, http.StatusAccepted, map[string]any{"status": "success", "message": "Event processed", "dedup_key": ev.DedupKey})
