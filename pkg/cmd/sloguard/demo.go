@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -183,6 +184,7 @@ func runDemoLoop(ctx context.Context, o demoOptions) error {
 	det, err := detector.New(detector.Options{
 		Pool: pool, Schema: plugSchema, Config: cfg, Tables: tables, Notifiers: notifiers,
 		Interval: o.detectEvery, Clock: o.clock,
+		Logger: slog.New(slog.NewTextHandler(o.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		return err
