@@ -56,3 +56,18 @@ func TestDemoPagesOnTheLiveOutage(t *testing.T) {
 		t.Error("stdout shows the routing key")
 	}
 }
+
+func TestDemoUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"demo", "--dsn", ""},
+		{"demo", "--dsn", "postgres://x", "--days", "0"},
+		{"demo", "--dsn", "postgres://x", "--speed", "0"},
+		{"demo", "--dsn", "postgres://x", "--interval", "0s"},
+		{"demo", "--dsn", "postgres://x", "--schema", "Bad-Name"},
+		{"demo", "--dsn", "postgres://x", "extra"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != exitError {
+			t.Errorf("%v exits %d, want 2", args, code)
+		}
+	}
+}
