@@ -45,8 +45,8 @@ type Result struct {
 const batchSpan = time.Hour
 
 // copyWorkers is how many batches are copied at once. A COPY keeps one PostgreSQL backend
-// (one core) busy while generation costs far less, so two streams use a second core: 1.6x
-// the rows/s of one on the benchmark machine.
+// (one core) busy while generation costs a fraction of a core, so a second stream puts the
+// second core of a small machine to work (docs/benchmarks.md).
 const copyWorkers = 2
 
 // Backfill COPYs the traffic of [From, To) into the log tables, streaming a minute of rows
@@ -103,6 +103,9 @@ func Backfill(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, opts Backfi
 		})
 	}
 	err = grp.Wait()
+	if err == nil {
+		err = ctx.Err() // cancelled between batches: the workers stopped without an error
+	}
 	res := Result{Requests: requests.Load(), JourneyEvents: journeys.Load()}
 	if err != nil {
 		return res, err

@@ -2,6 +2,8 @@ package simulate
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,15 @@ func TestBackfillOfSplitRangesWritesTheSameRows(t *testing.T) {
 	backfill(t, split, sc, cut, t0.Add(3*time.Hour), 4)
 	if a, b := rowsChecksum(t, whole), rowsChecksum(t, split); a != b {
 		t.Errorf("one backfill wrote %s, two halves %s", a, b)
+	}
+}
+
+func TestBackfillStopsWhenCancelled(t *testing.T) {
+	db := newLogDB(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := Backfill(ctx, db.Pool, mustParse(t, testScenario), BackfillOptions{From: t0, To: t0.Add(24 * time.Hour)})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
 	}
 }
