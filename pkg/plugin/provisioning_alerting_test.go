@@ -200,8 +200,8 @@ func TestProvisionedNotificationsReachTheStack(t *testing.T) {
 		points[cp.Name] = true
 		for _, r := range cp.Receivers {
 			switch r.Type {
-			case "pagerduty":
-				checkStackURL(t, c, cp.Name+" pagerduty url", fmt.Sprint(r.Settings["url"]))
+			case "pagerduty", "slack":
+				checkStackURL(t, c, cp.Name+" "+r.Type+" url", fmt.Sprint(r.Settings["url"]))
 			case "email":
 				if c.Services["grafana"].Environment["GF_SMTP_HOST"] != "mailpit:1025" {
 					t.Errorf("%s mails through %q, want the stack's mailpit:1025", cp.Name, c.Services["grafana"].Environment["GF_SMTP_HOST"])

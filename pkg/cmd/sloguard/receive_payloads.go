@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -8,7 +9,8 @@ import (
 
 // Payload checks of the local receiver, as the vendors document them:
 // Slack incoming webhooks (https://api.slack.com/messaging/webhooks) take a JSON object with
-// text and/or blocks; PagerDuty Events API v2 (https://developer.pagerduty.com/api-reference/
+// text, blocks and/or (legacy, still accepted, what Grafana's Slack contact point sends)
+// attachments; PagerDuty Events API v2 (https://developer.pagerduty.com/api-reference/
 // 368ae3d938c9e-send-an-event-to-pager-duty) takes routing_key, event_action, dedup_key and,
 // to trigger, a payload with summary, source and severity.
 
@@ -28,12 +30,21 @@ var (
 
 // slackMessage is what the receiver reads of a Slack webhook body.
 type slackMessage struct {
-	Text   *string           `json:"text"`
-	Blocks []json.RawMessage `json:"blocks"`
+	Text        *string           `json:"text"`
+	Blocks      []json.RawMessage `json:"blocks"`
+	Attachments []json.RawMessage `json:"attachments"`
 }
 
-// checkSlack returns the message's summary (its text, else the first text block) or why the
-// body is not a valid webhook message.
+// slackAttachment is what the receiver reads of a legacy attachment: Slack shows fallback
+// where attachments cannot be shown, else title and text.
+type slackAttachment struct {
+	Fallback string `json:"fallback"`
+	Title    string `json:"title"`
+	Text     string `json:"text"`
+}
+
+// checkSlack returns the message's summary (its text, else the first text block, else the
+// first attachment's fallback, title or text) or why the body is not a valid webhook message.
 func checkSlack(body []byte) (string, error) {
 	var m slackMessage
 	if err := json.Unmarshal(body, &m); err != nil {
@@ -54,13 +65,22 @@ func checkSlack(body []byte) (string, error) {
 			firstText = b.Text.Text
 		}
 	}
+	for i, raw := range m.Attachments {
+		var a slackAttachment
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return "", fmt.Errorf("invalid_attachments: attachments[%d] must be an object", i)
+		}
+		if firstText == "" {
+			firstText = cmp.Or(a.Fallback, a.Title, a.Text)
+		}
+	}
 	switch {
 	case m.Text != nil && *m.Text != "":
 		return *m.Text, nil
-	case len(m.Blocks) > 0:
+	case len(m.Blocks) > 0 || len(m.Attachments) > 0:
 		return firstText, nil
 	}
-	return "", fmt.Errorf("no_text: a message needs text or blocks")
+	return "", fmt.Errorf("no_text: a message needs text, blocks or attachments")
 }
 
 // pdEvent is a PagerDuty Events API v2 event.

@@ -204,13 +204,27 @@ func simulateRange(ctx context.Context, pool *pgxpool.Pool, sc *simulate.Scenari
 func simulateLive(ctx context.Context, pool *pgxpool.Pool, sc *simulate.Scenario, tables slo.Tables, f simulateFlags, stdout, stderr io.Writer) error {
 	now := time.Now().UTC().Truncate(time.Second)
 	anchor := now.Add(-f.backfill)
-	if f.backfill > 0 {
-		res, err := simulate.Backfill(ctx, pool, sc, simulate.BackfillOptions{From: anchor, To: now, Seed: f.seed, Tables: tables, Progress: stderr})
+	// A restarted simulation resumes after the rows it wrote before (from the next minute,
+	// journey runs being written whole by their start), not from anchor again.
+	last, err := simulate.LastWritten(ctx, pool, sc, tables)
+	if err != nil {
+		return err
+	}
+	from := anchor
+	if next := last.Truncate(time.Minute).Add(time.Minute); !last.IsZero() && next.After(from) {
+		from = next
+		if from.After(now) {
+			from = now
+		}
+		fmt.Fprintf(stdout, "resuming after the last row written, %s\n", last.Format(time.RFC3339))
+	}
+	if from.Before(now) {
+		res, err := simulate.Backfill(ctx, pool, sc, simulate.BackfillOptions{From: from, To: now, Seed: f.seed, Tables: tables, Progress: stderr})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "backfilled %d requests and %d journey events since %s; %d incidents\n",
-			res.Requests, res.JourneyEvents, anchor.Format(time.RFC3339), len(res.Labels))
+			res.Requests, res.JourneyEvents, from.Format(time.RFC3339), len(res.Labels))
 		for _, l := range res.Labels {
 			printLabel(stdout, "", l)
 		}

@@ -116,6 +116,24 @@ func TestSimulateLiveBackfillsThenRunsUntilInterrupted(t *testing.T) {
 	if !strings.Contains(out.String(), "backfilled") || !strings.Contains(out.String(), "1 incidents") {
 		t.Errorf("stdout = %q", out.String())
 	}
+
+	// A restart (docker compose stop/start) resumes after the rows written: the hour is not
+	// written twice.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	again := &cancelOn{want: "live: writing traffic", cancel: cancel}
+	code = run(ctx, []string{"simulate", "--dsn", os.Getenv(storetest.EnvURL), "--scenario", writeScenario(t, simScenario),
+		"--config", simulateTables(t, db), "--live", "--backfill", "1h", "--interval", "50ms"}, again, &errOut)
+	if code != exitOK {
+		t.Fatalf("restart: exit %d, stderr %s", code, errOut.String())
+	}
+	var after int64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM request_logs`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again.String(), "resuming after the last row written") || after-total > 300 {
+		t.Errorf("restart wrote %d more requests (want at most the minutes since the first run's last row); stdout %q", after-total, again.String())
+	}
 }
 
 func TestSimulateRejectsBadInput(t *testing.T) {
