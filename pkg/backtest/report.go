@@ -102,3 +102,13 @@ type Duration time.Duration
 func (d Duration) MarshalText() ([]byte, error) {
 	return []byte(slo.FormatWindow(time.Duration(d))), nil
 }
+
+// UnmarshalText reads a window string, so that a report reads back.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := slo.ParseWindow(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}

@@ -6,6 +6,7 @@
 //	sloguard migrate --dsn URL [--schema NAME]
 //	sloguard bench --dsn URL [--rows 1000000,10000000] [--runs 21]
 //	sloguard detect --config FILE --dsn URL [--schema NAME] [--interval 60s] (runs until SIGINT/SIGTERM)
+//	sloguard backtest --config FILE --dsn URL --from T --to T [--step 1m] [--labels FILE] [--compare naive|FILE] [--format json|table]
 //
 // Exit codes: 0 success, 1 an invalid config, 2 bad usage or a database or file error.
 package main
@@ -42,6 +43,7 @@ var commands = []command{
 	{"migrate", "create or migrate the plugin schema (rollups, alert state)", runMigrate},
 	{"bench", "measure the engine against plain SQL on generated 30-day request logs", runBench},
 	{"detect", "run the detection loop: alert states, notifications, incidents (until SIGINT/SIGTERM)", runDetect},
+	{"backtest", "replay the detector over history: transitions, pages, incidents; scored against labels", runBacktest},
 }
 
 func main() {
