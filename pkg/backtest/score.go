@@ -89,7 +89,9 @@ type SeverityScore struct {
 //     (the SLO period for budget_remaining rules): a long window still burns for that long
 //     after the errors stop. A label is detected when a firing detects it.
 //   - Detection delay: the first detecting firing minus Start. Reset delay: when the last of
-//     the detecting alerts resolved after its firing, minus End.
+//     the detecting burn-rate alerts resolved after its firing, minus End (budget_remaining
+//     alerts fire until the budget recovers, which is not the problem stopping; a label
+//     detected by those alone has no reset delay).
 //   - A false page is a notifying firing of a paging severity (Pages) that detects no label.
 //   - Per severity, precision is the share of its firings that detect a label, recall the
 //     share of scored labels one of its firings detects.
@@ -117,7 +119,8 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 		resolved := true
 		for i, f := range firings {
 			id := f.t.Service + "/" + f.t.SLO
-			if !slices.Contains(ls.SLOs, id) || f.t.At.Before(l.Start) || f.t.At.After(l.End.Add(tolerance(slos[id], f.t.Rule))) {
+			rule := ruleOf(slos[id], f.t.Rule)
+			if !slices.Contains(ls.SLOs, id) || f.t.At.Before(l.Start) || f.t.At.After(l.End.Add(time.Duration(rule.Tolerance))) {
 				continue
 			}
 			detects[i] = true
@@ -128,9 +131,12 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			if !slices.Contains(ls.Severities, f.t.Severity) {
 				ls.Severities = append(ls.Severities, f.t.Severity)
 			}
-			if f.resolved == nil {
+			switch {
+			case rule.Kind == slo.KindBudgetRemaining:
+				// fires until the budget recovers, not until the problem stops
+			case f.resolved == nil:
 				resolved = false
-			} else if f.resolved.After(last) {
+			case f.resolved.After(last):
 				last = *f.resolved
 			}
 		}
@@ -143,7 +149,7 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			ls.Paged = Pages(ls.DetectedBy)
 			ls.DetectionDelay = seconds(ls.FirstAlert.At.Sub(l.Start))
 			detDelays = append(detDelays, *ls.DetectionDelay)
-			if resolved {
+			if resolved && !last.IsZero() {
 				ls.ResetDelay = seconds(last.Sub(l.End))
 				resetDelays = append(resetDelays, *ls.ResetDelay)
 			}
@@ -207,14 +213,14 @@ func affects(l simulate.Label, s SLOReplay) bool {
 	return false
 }
 
-// tolerance is the detection tolerance of rule on s (zero for an unknown rule).
-func tolerance(s SLOReplay, rule string) time.Duration {
+// ruleOf returns the rule called name of s (the zero rule, without tolerance, if unknown).
+func ruleOf(s SLOReplay, name string) RuleReplay {
 	for _, r := range s.Rules {
-		if r.Name == rule {
-			return time.Duration(r.Tolerance)
+		if r.Name == name {
+			return r
 		}
 	}
-	return 0
+	return RuleReplay{}
 }
 
 func severityScore(sev string, firings []firing, detects []bool, labels []LabelScore) SeverityScore {

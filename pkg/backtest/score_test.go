@@ -103,6 +103,10 @@ func TestScoreOfOneLabel(t *testing.T) {
 		{"a major budget alert weeks later still detects it (its window is the SLO period)", outage("o", 0, 20),
 			[]Transition{fire("availability", "budget_exhaustion", slo.AlertMajor, minute(20*24*60))},
 			true, slo.AlertMajor, sec(20 * 24 * 60), nil, 0},
+		{"a budget alert still firing does not hold the reset back", outage("o", 0, 20),
+			[]Transition{fire("availability", "budget_exhaustion", slo.AlertMajor, minute(1)),
+				fire("availability", "fast_burn", crit, minute(3)), resolve("availability", "fast_burn", crit, minute(24))},
+			true, crit, sec(1), sec(4), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -77,7 +77,7 @@ func printScores(tw *tabwriter.Writer, runs []backtestRun) {
 			}
 			by := "MISSED"
 			if ls.Detected {
-				by = ls.DetectedBy + " (" + ls.FirstAlert.Rule + ")"
+				by = ls.DetectedBy + ", first " + ls.FirstAlert.Rule
 			}
 			fmt.Fprintf(tw, "\t%s\t%s\t%s", by, secs(ls.DetectionDelay), secs(ls.ResetDelay))
 		}
