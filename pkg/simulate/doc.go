@@ -7,6 +7,7 @@
 //
 //	start: 2026-11-01T00:00:00Z      # optional anchor of relative (at:) incident times;
 //	                                 # default: the start of the backfill or of live mode
+//	duration: 3d                     # optional: how long the scenario runs from start
 //	services:                        # request-log traffic, one row per request
 //	  - name: payment_service        # the service column
 //	    endpoints: [/api/pay, /api/refund]   # optional routes, chosen evenly; none: NULL

@@ -60,3 +60,14 @@ func queryRow(t testing.TB, db *storetest.DB, sql string, args []any, dst ...any
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+// rowsChecksum is the row count and an md5 of every row of both log tables, in a fixed order.
+func rowsChecksum(t testing.TB, db *storetest.DB) string {
+	t.Helper()
+	var req, jr string
+	queryRow(t, db, `SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws(',', "timestamp", service, route, status_code, response_time_ms), ';'
+		ORDER BY "timestamp", service, route, status_code, response_time_ms)), '') FROM request_logs`, nil, &req)
+	queryRow(t, db, `SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws(',', "timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms), ';'
+		ORDER BY journey_id, step_order)), '') FROM user_journey_logs`, nil, &jr)
+	return req + "/" + jr
+}

@@ -23,7 +23,7 @@ const (
 )
 
 var (
-	topKeys      = []string{"start", "services", "journeys", "incidents"}
+	topKeys      = []string{"start", "duration", "services", "journeys", "incidents"}
 	serviceKeys  = []string{"name", "endpoints", "rate_per_minute", "daily_amplitude", "weekly_amplitude", "error_ratio", "client_error_ratio", "latency"}
 	latencyKeys  = []string{"p50_ms", "p95_ms"}
 	journeyKeys  = []string{"name", "rate_per_minute", "daily_amplitude", "weekly_amplitude", "steps"}
@@ -93,6 +93,9 @@ func (p *parser) document(root *yaml.Node, sc *Scenario) {
 	}
 	if f, ok := has(top, "start"); ok {
 		sc.Start, _ = p.instant(f)
+	}
+	if f, ok := has(top, "duration"); ok {
+		sc.Duration, _ = p.duration(f, false)
 	}
 	f, hasServices := has(top, "services")
 	if hasServices {

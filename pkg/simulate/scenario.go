@@ -12,7 +12,10 @@ type Scenario struct {
 	Source string
 	// Start anchors the incidents' relative `at:` times; zero means the start of the backfill
 	// (or of live mode).
-	Start     time.Time
+	Start time.Time
+	// Duration is how long the scenario is meant to run from Start (its natural backfill
+	// range); 0 when not given.
+	Duration  time.Duration
 	Services  []Service
 	Journeys  []Journey
 	Incidents []Incident
