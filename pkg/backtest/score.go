@@ -89,9 +89,10 @@ type SeverityScore struct {
 //     (the SLO period for budget_remaining rules): a long window still burns for that long
 //     after the errors stop. A label is detected when a firing detects it.
 //   - Detection delay: the first detecting firing minus Start. Reset delay: when the last of
-//     the detecting burn-rate alerts resolved after its firing, minus End (budget_remaining
-//     alerts fire until the budget recovers, which is not the problem stopping; a label
-//     detected by those alone has no reset delay).
+//     the detecting burn-rate alerts of the most urgent severity among them (the page, when
+//     one paged) resolved, minus End: slower tickets and budget_remaining alerts, which fire
+//     until the budget recovers, do not hold it back. A label detected by budget alerts
+//     alone has none.
 //   - A false page is a notifying firing of a paging severity (Pages) that detects no label.
 //   - Per severity, precision is the share of its firings that detect a label, recall the
 //     share of scored labels one of its firings detects.
@@ -115,8 +116,7 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			sc.Unmapped = append(sc.Unmapped, l.Name)
 			continue
 		}
-		var last time.Time
-		resolved := true
+		var burns []firing // the detecting firings of burn-rate rules
 		for i, f := range firings {
 			id := f.t.Service + "/" + f.t.SLO
 			rule := ruleOf(slos[id], f.t.Rule)
@@ -131,13 +131,8 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			if !slices.Contains(ls.Severities, f.t.Severity) {
 				ls.Severities = append(ls.Severities, f.t.Severity)
 			}
-			switch {
-			case rule.Kind == slo.KindBudgetRemaining:
-				// fires until the budget recovers, not until the problem stops
-			case f.resolved == nil:
-				resolved = false
-			case f.resolved.After(last):
-				last = *f.resolved
+			if rule.Kind == slo.KindBurnRate {
+				burns = append(burns, f)
 			}
 		}
 		if ls.FirstAlert != nil {
@@ -149,8 +144,7 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			ls.Paged = Pages(ls.DetectedBy)
 			ls.DetectionDelay = seconds(ls.FirstAlert.At.Sub(l.Start))
 			detDelays = append(detDelays, *ls.DetectionDelay)
-			if resolved && !last.IsZero() {
-				ls.ResetDelay = seconds(last.Sub(l.End))
+			if ls.ResetDelay = resetDelay(burns, l.End); ls.ResetDelay != nil {
 				resetDelays = append(resetDelays, *ls.ResetDelay)
 			}
 			sc.Detected++
@@ -198,6 +192,29 @@ func firingsOf(ts []Transition) []firing {
 		out = append(out, f)
 	}
 	return out
+}
+
+// resetDelay is when the last of the most urgent burn-rate firings resolved, minus end; nil
+// when there is none or one never resolved.
+func resetDelay(burns []firing, end time.Time) *float64 {
+	top := 0
+	for _, f := range burns {
+		top = max(top, alerting.SeverityRank(f.t.Severity))
+	}
+	var last time.Time
+	for _, f := range burns {
+		switch {
+		case alerting.SeverityRank(f.t.Severity) < top:
+		case f.resolved == nil:
+			return nil
+		case f.resolved.After(last):
+			last = *f.resolved
+		}
+	}
+	if last.IsZero() {
+		return nil
+	}
+	return seconds(last.Sub(end))
 }
 
 // affects reports whether label l affects the replayed SLO s (see Score).

@@ -82,10 +82,15 @@ func TestScoreOfOneLabel(t *testing.T) {
 		{"an alert still firing at the end of the replay has no reset delay", outage("o", 0, 20),
 			[]Transition{fire("availability", "fast_burn", crit, minute(2))},
 			true, crit, sec(2), nil, 0},
-		{"the reset waits for the last detecting alert", outage("o", 0, 20),
+		{"the reset is the page's, not the slower warning's", outage("o", 0, 20),
 			[]Transition{fire("availability", "fast_burn", crit, minute(2)), fire("availability", "slow_burn", warn, minute(15)),
 				resolve("availability", "fast_burn", crit, minute(25)), resolve("availability", "slow_burn", warn, minute(50))},
-			true, crit, sec(2), sec(30), 0},
+			true, crit, sec(2), sec(5), 0},
+		{"the reset waits for the last page of the label",
+			simulate.Label{Name: "both", Kind: "traffic_drop", Service: "payments", Start: minute(0), End: minute(20), TrafficFactor: 0.1, ErrorRatio: 1},
+			[]Transition{fire("availability", "fast_burn", crit, minute(2)), fire("latency", "fast_burn", crit, minute(3)),
+				resolve("availability", "fast_burn", crit, minute(25)), resolve("latency", "fast_burn", crit, minute(28))},
+			true, crit, sec(2), sec(8), 0},
 		{"an error spike does not affect a latency SLO: its page is false", outage("o", 0, 20),
 			[]Transition{fire("latency", "fast_burn", crit, minute(3))},
 			false, "", nil, nil, 1},
@@ -183,7 +188,8 @@ func TestScorePrecisionAndRecallPerSeverity(t *testing.T) {
 	}
 	// Detection delays 2 and 12 minutes: the median of two is their mean.
 	checkSeconds(t, "median detection delay", sc.MedianDetectionDelay, ptr(7*60))
-	checkSeconds(t, "median reset delay", sc.MedianResetDelay, ptr(60*60)) // 40 and 80 minutes
+	// Resets: a's page 5 minutes after its end, b's warning (its only alert) 80 minutes.
+	checkSeconds(t, "median reset delay", sc.MedianResetDelay, ptr(42.5*60))
 }
 
 func TestScoreLeavesOutLabelsOfNoReplayedSLO(t *testing.T) {
