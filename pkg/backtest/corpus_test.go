@@ -152,12 +152,19 @@ func TestCorpus(t *testing.T) {
 
 // checkScenario asserts issue 6's expectations on one scenario replayed with the config's
 // rules: every incident that consumes at least 2 % of the budget within an hour pages,
-// within slo-math.md's detection bound; the noise-only week never pages.
+// within slo-math.md's detection bound; no page falls outside the labelled incidents; the
+// night blips never page (low-traffic guard); the noise-only week never alerts at all.
 func checkScenario(t *testing.T, run corpusRun) {
 	t.Helper()
 	sc := run.configScore
 	if len(sc.Unmapped) > 0 {
 		t.Errorf("labels of no SLO: %v", sc.Unmapped)
+	}
+	if len(sc.FalsePages) > 0 {
+		t.Errorf("the config's rules paged outside every labelled incident: %+v", sc.FalsePages)
+	}
+	if run.name == "night_blips" && sc.Paged > 0 {
+		t.Errorf("%d night blips of 1-4 failed requests paged despite the low-traffic guard", sc.Paged)
 	}
 	if run.name == "noise_week" {
 		if len(run.labels) != 0 || len(run.config.Transitions) != 0 {
