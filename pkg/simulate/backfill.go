@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
@@ -48,8 +50,9 @@ const batchSpan = time.Hour
 const copyWorkers = 2
 
 // Backfill COPYs the traffic of [From, To) into the log tables, streaming a minute of rows
-// at a time in batches of batchSpan, copyWorkers batches at once. The tables must exist
-// (pkg/store/log_tables.sql). On error or cancellation the batches already written stay.
+// at a time in batches of batchSpan, copyWorkers batches at once, then ANALYZEs the tables.
+// The tables must exist (pkg/store/log_tables.sql). On error or cancellation the batches
+// already written stay.
 func Backfill(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, opts BackfillOptions) (Result, error) {
 	if !opts.To.After(opts.From) {
 		return Result{}, errors.New("backfill: To must be after From")
@@ -104,9 +107,35 @@ func Backfill(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, opts Backfi
 	if err != nil {
 		return res, err
 	}
+	if err := analyze(ctx, pool, sc, tables); err != nil {
+		return res, err
+	}
 	if bar != nil {
 		bar.update(res.Requests+res.JourneyEvents, to.Sub(from), true)
 	}
 	res.Labels = sc.Labels(from, to)
 	return res, nil
+}
+
+// analyze refreshes the planner statistics of the tables written: queries right after a
+// bulk load (a detector, a backtest) would otherwise plan with none and scan where an index
+// serves, until autovacuum gets to the tables. A role that may write but not analyze the
+// tables (SQLSTATE 42501) leaves that to autovacuum.
+func analyze(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, t tableNames) error {
+	var names []string
+	if len(sc.Services) > 0 {
+		names = append(names, t.requests.Sanitize())
+	}
+	if len(sc.Journeys) > 0 {
+		names = append(names, t.journeys.Sanitize())
+	}
+	_, err := pool.Exec(ctx, "ANALYZE "+strings.Join(names, ", "))
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("analyze the log tables: %w", err)
+	}
+	return nil
 }

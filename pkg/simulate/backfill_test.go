@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sloguard/sloguard/pkg/slo"
 )
 
 func TestBackfillIsDeterministicPerSeed(t *testing.T) {
@@ -52,5 +54,40 @@ func TestBackfillDrawsProgress(t *testing.T) {
 		if !strings.Contains(last, want) {
 			t.Errorf("last progress line %q lacks %q", last, want)
 		}
+	}
+}
+
+func TestBackfillRefusesBadOptions(t *testing.T) {
+	db := newLogDB(t)
+	sc := mustParse(t, testScenario)
+	tests := []struct {
+		name string
+		opts BackfillOptions
+		want string
+	}{
+		{"an empty range", BackfillOptions{From: t0, To: t0}, "To must be after From"},
+		{"a table name that is no identifier", BackfillOptions{From: t0, To: t0.Add(time.Hour),
+			Tables: slo.Tables{Requests: slo.RequestTable{Table: "logs; DROP TABLE x"}}}, "tables.requests.table: must be a plain SQL identifier"},
+		{"a missing table", BackfillOptions{From: t0, To: t0.Add(time.Hour),
+			Tables: slo.Tables{Requests: slo.RequestTable{Table: "no_such_logs"}}}, `copy into "no_such_logs"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Backfill(t.Context(), db.Pool, sc, tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBackfillOfSplitRangesWritesTheSameRows(t *testing.T) {
+	sc := mustParse(t, incidentScenario)
+	whole, split := newLogDB(t), newLogDB(t)
+	backfill(t, whole, sc, t0, t0.Add(3*time.Hour), 4)
+	cut := t0.Add(97*time.Minute + 13*time.Second) // mid-minute, inside an incident
+	backfill(t, split, sc, t0, cut, 4)
+	backfill(t, split, sc, cut, t0.Add(3*time.Hour), 4)
+	if a, b := rowsChecksum(t, whole), rowsChecksum(t, split); a != b {
+		t.Errorf("one backfill wrote %s, two halves %s", a, b)
 	}
 }

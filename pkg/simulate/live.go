@@ -31,6 +31,9 @@ type LiveOptions struct {
 	// Written, when set, is called after each write with the end of the traffic written so
 	// far and the rows of that write.
 	Written func(through time.Time, requests, journeyEvents int64)
+	// IncidentStarted, when set, is called with each incident run as the written traffic
+	// reaches its start.
+	IncidentStarted func(Label)
 }
 
 // Live writes the scenario's traffic as time passes: every Interval, the rows with
@@ -71,6 +74,13 @@ func Live(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, opts LiveOption
 					return nil
 				}
 				return err
+			}
+			if opts.IncidentStarted != nil {
+				for _, o := range sc.occurrences(w.anchor, written, now) {
+					if !o.start.Before(written) {
+						opts.IncidentStarted(labelsOf([]occurrence{o})[0])
+					}
+				}
 			}
 			written = now
 			if opts.Written != nil {

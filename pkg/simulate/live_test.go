@@ -34,6 +34,7 @@ func TestLiveWritesWhatBackfillWouldAndStopsOnCancel(t *testing.T) {
 	clock := &fakeClock{now: from, step: 13 * time.Second}
 	var writes int
 	var last time.Time
+	var started []Label
 	err := Live(ctx, live.Pool, sc, LiveOptions{
 		Seed: 9, Clock: clock.Now, Interval: time.Millisecond,
 		Written: func(through time.Time, _, _ int64) {
@@ -43,12 +44,16 @@ func TestLiveWritesWhatBackfillWouldAndStopsOnCancel(t *testing.T) {
 				cancel()
 			}
 		},
+		IncidentStarted: func(l Label) { started = append(started, l) },
 	})
 	if err != nil {
 		t.Fatalf("Live: %v", err)
 	}
 	if writes < 20 || last.Before(until) {
 		t.Fatalf("%d writes through %s; want more than 20 through %s", writes, last, until)
+	}
+	if got := labelNames(started); got != "blip@1m0s-2m0s blip@4m0s-5m0s" {
+		t.Errorf("incidents started: %s, want the blips at 1m and 4m", got)
 	}
 	ref := newLogDB(t)
 	backfill(t, ref, sc, from, last, 9)

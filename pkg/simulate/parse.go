@@ -45,7 +45,7 @@ func LoadScenario(path string) (*Scenario, error) {
 // "scenario.yaml:12:5: services[1].error_ratio: must be in [0, 1), got 1.5".
 func ParseScenario(data []byte, source string) (*Scenario, error) {
 	p := &parser{}
-	sc := &Scenario{Source: source}
+	sc := &Scenario{}
 	if root, ok := p.decode(data); ok {
 		p.document(root, sc)
 	}
@@ -105,8 +105,11 @@ func (p *parser) document(root *yaml.Node, sc *Scenario) {
 	if hasJourneys {
 		p.journeys(g, sc)
 	}
-	if !hasServices && !hasJourneys {
+	switch {
+	case !hasServices && !hasJourneys:
 		p.errorf(root, "services", "required: services and/or journeys, else the scenario makes no traffic")
+	case len(sc.Services)+len(sc.Journeys) == 0 && len(p.diags) == 0:
+		p.errorf(root, "services", "no services or journeys defined: the scenario makes no traffic")
 	}
 	if f, ok := has(top, "incidents"); ok {
 		p.incidents(f, sc)

@@ -16,7 +16,7 @@ func (p *parser) incidents(f field, sc *Scenario) {
 		if !ok {
 			continue
 		}
-		in := Incident{LatencyMultiplier: 1, TrafficFactor: 1, Line: it.val.Line}
+		in := Incident{LatencyMultiplier: 1, TrafficFactor: 1}
 		if e, ok := p.required(m, it.val, it.path, "name", "a name for the label"); ok {
 			in.Name, _ = p.str(e)
 		}

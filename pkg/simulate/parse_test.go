@@ -70,6 +70,7 @@ func TestParseScenarioReportsPathAndLine(t *testing.T) {
 		{"not YAML", "services: [\n", []string{"test.yaml:1: (document): not valid YAML"}},
 		{"an empty document", "", []string{"test.yaml: (document): empty scenario"}},
 		{"no traffic", "incidents: []\n", []string{"test.yaml:1:1: services: required: services and/or journeys"}},
+		{"empty lists", "services: []\njourneys: []\n", []string{"test.yaml:1:1: services: no services or journeys defined"}},
 		{"an unknown key", strings.Replace(svc, "rate_per_minute", "rate", 1), []string{"test.yaml:3:5: services[0].rate: unknown key", "test.yaml:2:5: services[0].rate_per_minute: required"}},
 		{"a duplicate service", svc + "  - name: a\n    rate_per_minute: 1\n    latency: {p50_ms: 1, p95_ms: 2}\n",
 			[]string{`test.yaml:5:11: services[1].name: duplicate name "a" (first at line 2)`}},

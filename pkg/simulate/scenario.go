@@ -8,8 +8,6 @@ import (
 // Scenario is a parsed scenario: the services and journeys whose traffic is simulated and the
 // incidents that disturb it. Build one with ParseScenario or LoadScenario.
 type Scenario struct {
-	// Source names where the scenario came from (a file name), for messages.
-	Source string
 	// Start anchors the incidents' relative `at:` times; zero means the start of the backfill
 	// (or of live mode).
 	Start time.Time
@@ -100,8 +98,6 @@ type Incident struct {
 	ErrorRatio        float64
 	LatencyMultiplier float64
 	TrafficFactor     float64
-	// Line is where the incident is defined, for messages.
-	Line int
 }
 
 // Kind is the label kind of the incident: journey_step for a journey incident, otherwise the

@@ -6,6 +6,9 @@
 //	sloguard migrate --dsn URL [--schema NAME]
 //	sloguard bench --dsn URL [--rows 1000000,10000000] [--runs 21]
 //	sloguard detect --config FILE --dsn URL [--schema NAME] [--interval 60s] (runs until SIGINT/SIGTERM)
+//	sloguard simulate --dsn URL --scenario FILE [--seed N] [--config FILE] (--from T --to T [--labels OUT.json] | --live [--backfill 24h])
+//	sloguard receive --listen ADDR (a local Slack / PagerDuty receiver; runs until SIGINT/SIGTERM)
+//	sloguard demo --dsn URL [--schema sloguard_demo] [--days 7] [--interval 10s] [--speed 1] (until SIGINT/SIGTERM)
 //	sloguard backtest --config FILE --dsn URL --from T --to T [--step 1m] [--labels FILE] [--compare naive|FILE] [--format json|table]
 //
 // Exit codes: 0 success, 1 an invalid config, 2 bad usage or a database or file error.
@@ -43,6 +46,9 @@ var commands = []command{
 	{"migrate", "create or migrate the plugin schema (rollups, alert state)", runMigrate},
 	{"bench", "measure the engine against plain SQL on generated 30-day request logs", runBench},
 	{"detect", "run the detection loop: alert states, notifications, incidents (until SIGINT/SIGTERM)", runDetect},
+	{"simulate", "write simulated traffic with labelled incidents into the log tables: a range, or live", runSimulate},
+	{"receive", "receive Slack and PagerDuty notifications locally and show them (until SIGINT/SIGTERM)", runReceive},
+	{"demo", "the whole loop on one PostgreSQL: a simulated week, detection, local receivers, a live status table", runDemo},
 	{"backtest", "replay the detector over history: transitions, pages, incidents; scored against labels", runBacktest},
 }
 
