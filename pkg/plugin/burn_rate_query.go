@@ -39,15 +39,15 @@ func burnRateQuery(ctx context.Context, d *Datasource, r queryRequest) backend.D
 		return burnRateInstant(ctx, d, r, windows)
 	}
 	return perSLOSeries(ctx, d, r, r.slos, func(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) (data.Frames, error) {
-		pts, err := gridSeries(ctx, eng, g, s, windows)
+		perWindow, err := windowCounts(ctx, eng, g, s, windows)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("burn rates of %s: %w", s.ID(), err)
 		}
 		frames := make(data.Frames, 0, len(windows))
-		for _, w := range windows {
-			values := make([]*float64, len(pts))
-			for j, p := range pts {
-				values[j] = p.BurnRates[w]
+		for i, w := range windows {
+			values := make([]*float64, g.n)
+			for j, c := range perWindow[i] {
+				values[j] = floatPtr(slo.BurnRate(c, s.Objective))
 			}
 			frames = append(frames, seriesFrame("burn_rate", sloLabels(s, labelWindow, slo.FormatWindow(w)), "", g, values))
 		}

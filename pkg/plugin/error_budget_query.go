@@ -21,7 +21,7 @@ func init() {
 // Each SLO is one engine.Series call, which counts every point's window in one pass.
 func errorBudgetQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
 	return perSLOSeries(ctx, d, r, r.slos, func(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) (data.Frames, error) {
-		pts, err := gridSeries(ctx, eng, g, s, nil)
+		pts, err := gridSeries(ctx, eng, g, s)
 		if err != nil {
 			return nil, err
 		}

@@ -219,9 +219,32 @@ func perSLOSeries(ctx context.Context, d *Datasource, r queryRequest, slos []slo
 	return seriesResponse(slices.Concat(perSLO...))
 }
 
-// gridSeries is engine.Series of s at the grid's points, with the given burn windows.
-func gridSeries(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO, windows []time.Duration) ([]engine.SeriesPoint, error) {
-	pts, err := eng.Series(ctx, s, g.first, g.last, g.step, windows)
+// windowCounts returns the exact counts of s over each window ending at each of the grid's
+// points, [t - window, t): out[i][j] is windows[i] at point j. It is one engine.Counts call,
+// without the SLO window Series adds to every point, so the rollups are read only as far
+// back as the longest window reaches.
+func windowCounts(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO, windows []time.Duration) ([][]slo.Counts, error) {
+	times := g.times()
+	ranges := make([]engine.Range, 0, len(windows)*len(times))
+	for _, w := range windows {
+		for _, t := range times {
+			ranges = append(ranges, engine.Range{From: t.Add(-w), To: t})
+		}
+	}
+	counts, err := eng.Counts(ctx, s, ranges...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]slo.Counts, len(windows))
+	for i := range windows {
+		out[i] = counts[i*len(times) : (i+1)*len(times)]
+	}
+	return out, nil
+}
+
+// gridSeries is engine.Series of s at the grid's points: the SLO window's condition.
+func gridSeries(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) ([]engine.SeriesPoint, error) {
+	pts, err := eng.Series(ctx, s, g.first, g.last, g.step, nil)
 	if err != nil {
 		return nil, fmt.Errorf("series of %s: %w", s.ID(), err)
 	}

@@ -38,14 +38,11 @@ func sliQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataRe
 	}
 	windowLabel := slo.FormatWindow(window)
 	return perSLOSeries(ctx, d, r, r.slos, func(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) (data.Frames, error) {
-		ranges := make([]engine.Range, g.n)
-		for j, t := range g.times() {
-			ranges[j] = engine.Range{From: t.Add(-window), To: t}
-		}
-		counts, err := eng.Counts(ctx, s, ranges...)
+		perWindow, err := windowCounts(ctx, eng, g, s, []time.Duration{window})
 		if err != nil {
 			return nil, fmt.Errorf("SLI of %s: %w", s.ID(), err)
 		}
+		counts := perWindow[0]
 		values := make([]*float64, len(counts))
 		for j, c := range counts {
 			values[j] = floatPtr(slo.SLI(c))

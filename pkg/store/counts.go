@@ -161,13 +161,18 @@ func count(ctx context.Context, db BatchDBTX, schema string, def Series, q Count
 	return res, nil
 }
 
-// noJIT queues, first in a batch, turning JIT compilation off until the batch's implicit
-// transaction ends (the caller's transaction, when the batch runs in one). The counting
-// statements run in a few milliseconds through indexes, but with range parameters the
-// planner estimates them far above jit_above_cost, and compiling them costs 100-200 ms. It is
-// not a session setting because the engine reads through any pool it is given, not only
-// NewPool's.
-func noJIT(b *pgx.Batch) { b.Queue("SELECT set_config('jit', 'off', true)") }
+// plainPlans is the statement noJIT queues: JIT compilation and parallel workers off until
+// the transaction ends.
+const plainPlans = "SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+
+// noJIT queues, first in a batch, plainPlans: JIT compilation and parallel workers off
+// until the batch's implicit transaction ends (the caller's transaction, when the batch runs
+// in one). The counting statements run in a few milliseconds through indexes, but with range
+// parameters the planner estimates them far above jit_above_cost and parallel_setup_cost:
+// compiling them costs 100-200 ms, and starting a worker for a Gather over a handful of rows
+// 50-100 ms on a busy server (measured on the bench's journey series). It is not a session
+// setting because the engine reads through any pool it is given, not only NewPool's.
+func noJIT(b *pgx.Batch) { b.Queue(plainPlans) }
 
 // checkBounds requires ascending, distinct whole minutes.
 func checkBounds(bounds []time.Time) error {
@@ -214,7 +219,8 @@ const (
 	// rowTotal: running totals (cum_good, cum_valid) of a rollup row before bound i
 	// (1-based), clamped to rollEnd. The total before bound i is the largest such row of any
 	// bound <= i (the totals only grow with the minute): a probe gives the last row before
-	// its bound, a scanned row in [bound i-1, bound i) is reported for bound i.
+	// its bound, the scan reports the largest totals of its rows in [bound i-1, bound i) for
+	// bound i.
 	rowTotal = 0
 	// rowBucket: counts to add to segment i (width_bucket over the bounds, 1-based): raw
 	// minutes, and for journeys minus the rollup rows of the minutes recounted from raw rows.
@@ -338,8 +344,10 @@ func segmentsSQL(schema string, def Series, bounds []time.Time, src settledSourc
 	probed := utc
 	if mode == scanTotals {
 		probed = utc[:1]
-		parts = append(parts, "SELECT "+total+", width_bucket(r.minute, "+bs()+") + 1, r.cum_good, r.cum_valid FROM "+rollup+
-			" r WHERE r.series = "+key()+" AND r.minute >= "+lo+" AND r.minute < "+re)
+		// The scanned rows are read back as the largest totals per bound (the last row
+		// before it: the totals only grow), not one row per minute.
+		parts = append(parts, "SELECT "+total+", width_bucket(r.minute, "+bs()+") + 1, max(r.cum_good), max(r.cum_valid) FROM "+rollup+
+			" r WHERE r.series = "+key()+" AND r.minute >= "+lo+" AND r.minute < "+re+" GROUP BY 2")
 	}
 	parts = append(parts, "SELECT "+total+", b.i::int, c.cum_good, c.cum_valid FROM unnest("+p.add(probed)+"::timestamptz[]) WITH ORDINALITY AS b(t, i)"+
 		" CROSS JOIN LATERAL (SELECT r.cum_good, r.cum_valid FROM "+rollup+" r WHERE r.series = "+key()+" AND r.minute < least(b.t, "+re+")"+

@@ -114,9 +114,11 @@ func Refresh(ctx context.Context, db TxStarter, schema string, def Series, now t
 		var c chunkResult
 		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 			var locked bool
-			// JIT off for the transaction: see noJIT.
-			if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)), set_config('jit', 'off', true)",
-				RefreshLockKey(schema, def)).Scan(&locked, nil); err != nil {
+			if _, err := tx.Exec(ctx, plainPlans); err != nil {
+				return fmt.Errorf("plan settings: %w", err)
+			}
+			if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+				RefreshLockKey(schema, def)).Scan(&locked); err != nil {
 				return fmt.Errorf("lock: %w", err)
 			}
 			if !locked {

@@ -37,7 +37,7 @@ type benchResult struct {
 	rows                     int
 	load, backfill           time.Duration
 	plain, status, series    []time.Duration
-	dashboard                []time.Duration
+	dashboard                dashboardFigure
 	refresh                  []time.Duration
 	plainCounts, engineCount slo.Counts
 }
@@ -290,7 +290,16 @@ func printBench(w io.Writer, results []benchResult) {
 			ms(median(r.plain)), ms(p95(r.plain)), ms(median(r.status)), ms(p95(r.status)),
 			float64(median(r.plain))/float64(median(r.status)),
 			ms(median(r.series)), ms(p95(r.series)), ms(median(r.refresh)), ms(p95(r.refresh)),
-			ms(median(r.dashboard)), ms(p95(r.dashboard)))
+			ms(median(r.dashboard.refresh)), ms(p95(r.dashboard.refresh)))
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "\ndashboard query types alone:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rows\tquery type\tmedian\tp95\t")
+	for _, r := range results {
+		for _, qt := range dashboardQueryTypes {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", r.rows, qt, ms(median(r.dashboard.perType[qt])), ms(p95(r.dashboard.perType[qt])))
+		}
 	}
 	_ = tw.Flush()
 }
