@@ -67,9 +67,6 @@ func replayScenario(t *testing.T, cfg *slo.Config, name string) corpusRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Statistics for the planner, as autovacuum would gather them after a bulk load: the
-	// journey rollup refresh without them plans for empty tables and takes minutes.
-	db.Exec(t, "ANALYZE request_logs, user_journey_logs")
 	eng, err := engine.New(db.Pool, engine.Options{Schema: db.PluginSchema, Config: cfg, ManualRefresh: true})
 	if err != nil {
 		t.Fatal(err)

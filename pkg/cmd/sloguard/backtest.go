@@ -104,13 +104,13 @@ func runBacktest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 
 // backtestOptions reads the range and step flags.
 func backtestOptions(fromText, toText, stepText string, now time.Time) (backtest.Options, error) {
-	from, err := parseInstant("from", fromText, now)
+	from, err := parseWhen(fromText, now)
 	if err != nil {
-		return backtest.Options{}, err
+		return backtest.Options{}, fmt.Errorf("--from: %w", err)
 	}
-	to, err := parseInstant("to", toText, now)
+	to, err := parseWhen(toText, now)
 	if err != nil {
-		return backtest.Options{}, err
+		return backtest.Options{}, fmt.Errorf("--to: %w", err)
 	}
 	if !from.Before(to) {
 		return backtest.Options{}, fmt.Errorf("--from %s is not before --to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
