@@ -61,29 +61,32 @@ func (d *Detector) cycleSLO(ctx context.Context, s slo.SLO, loaded map[string]st
 			prev = append(prev, toAlert(row, r))
 		}
 	}
-	alerts, transitions := alerting.Cycle(s, rules, prev, observation(st))
+	out := Evaluate(s, rules, prev, observation(st))
 
-	states := make([]store.AlertState, 0, len(alerts))
-	for _, a := range alerts {
+	states := make([]store.AlertState, 0, len(out.Alerts))
+	for _, a := range out.Alerts {
 		states = append(states, toState(a))
 	}
-	rows := make([]store.TransitionRow, 0, len(transitions))
-	var outbox []store.OutboxRow
-	for _, t := range transitions {
+	rows := make([]store.TransitionRow, 0, len(out.Transitions))
+	for _, t := range out.Transitions {
 		rows = append(rows, toTransitionRow(t))
-		if !t.Notify {
-			continue
+	}
+	var outbox []store.OutboxRow
+	payloads := map[string][]byte{}
+	for _, n := range out.Notices() {
+		t := n.Transition
+		payload, ok := payloads[t.DedupKey()]
+		if !ok {
+			var err error
+			if payload, err = json.Marshal(d.message(s, byName[t.Alert.Rule], t, st)); err != nil {
+				return fmt.Errorf("encode message: %w", err)
+			}
+			payloads[t.DedupKey()] = payload
 		}
-		payload, err := json.Marshal(d.message(s, byName[t.Alert.Rule], t, st))
-		if err != nil {
-			return fmt.Errorf("encode message: %w", err)
-		}
-		for _, ch := range t.Alert.Channels {
-			outbox = append(outbox, store.OutboxRow{
-				DedupKey: t.DedupKey(), Channel: ch, AlertID: t.Alert.ID, SLOID: t.Alert.SLOID,
-				Kind: string(t.Kind), Episode: t.ActiveSince, Payload: payload, CreatedAt: now,
-			})
-		}
+		outbox = append(outbox, store.OutboxRow{
+			DedupKey: t.DedupKey(), Channel: n.Channel, AlertID: t.Alert.ID, SLOID: t.Alert.SLOID,
+			Kind: string(t.Kind), Episode: t.ActiveSince, Payload: payload, CreatedAt: now,
+		})
 	}
 
 	tx, err := d.pool.Begin(ctx)
@@ -95,13 +98,13 @@ func (d *Detector) cycleSLO(ctx context.Context, s slo.SLO, loaded map[string]st
 	if err != nil {
 		return fmt.Errorf("apply cycle: %w", err)
 	}
-	if err := d.incidents(ctx, tx, s, byName, alerts, transitions, st, now); err != nil {
+	if err := d.incidents(ctx, tx, s, byName, out, st, now); err != nil {
 		return fmt.Errorf("incidents: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	for _, t := range transitions {
+	for _, t := range out.Transitions {
 		d.log.Info("detector: alert transition", "alert", t.Alert.ID, "kind", string(t.Kind),
 			"at", t.At, "notify", t.Notify)
 	}
@@ -111,36 +114,18 @@ func (d *Detector) cycleSLO(ctx context.Context, s slo.SLO, loaded map[string]st
 	return nil
 }
 
-// incidents applies incident.Decide to the SLO's transitions of this cycle, inside tx.
+// incidents applies incident.Decide to the incident events of the SLO's cycle, inside tx.
 func (d *Detector) incidents(ctx context.Context, tx pgx.Tx, s slo.SLO, rules map[string]slo.Rule,
-	alerts []alerting.Alert, transitions []alerting.Transition, st engine.Status, now time.Time) error {
-	var events []incident.AlertEvent
-	for _, t := range transitions {
-		if !t.Alert.OpensIncident {
-			continue
-		}
-		ev := incident.AlertEvent{
-			AlertID: t.Alert.ID, SLOID: t.Alert.SLOID, Rule: t.Alert.Rule, Severity: t.Alert.Severity,
-			OpensIncident: true, Kind: incident.AlertFiring,
-		}
-		if t.Kind == alerting.TransitionResolved {
-			ev.Kind = incident.AlertResolved
-			for _, a := range alerts {
-				if a.ID != t.Alert.ID && a.OpensIncident && a.State == alerting.StateFiring {
-					ev.OthersFiring = true
-				}
-			}
-		}
-		events = append(events, ev)
-	}
-	if len(events) == 0 {
+	out Outcome, st engine.Status, now time.Time) error {
+	if len(out.Events) == 0 {
 		return nil
 	}
+	alerts := out.Alerts
 	open, err := openIncident(ctx, tx, d.schema, s.ID(), alerts, now)
 	if err != nil {
 		return err
 	}
-	dec := incident.Decide(open, events, now)
+	dec := incident.Decide(open, out.Events, now)
 	switch dec.Action {
 	case incident.ActionOpen, incident.ActionJoin:
 		in := dec.Incident

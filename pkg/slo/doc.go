@@ -64,7 +64,7 @@
 //	    type: burn_rate             # burn_rate | budget_remaining
 //	    budget_fraction: 0.05       # b: fires when 5 % of the budget is spent; threshold b*T/long
 //	    long_window: 2h
-//	    short_window: 10m           # default: long_window / 12
+//	    short_window: 10m           # default: long_window / 12; = long_window: one window
 //	    for: 5m                     # default: 0
 //	    severity: critical          # critical | major | warning | info
 //	    channels: [pager, slack]    # pager | slack | email

@@ -22,12 +22,16 @@ var topKeys = []string{"services", "journeys", "alert_rules", "alert_channels", 
 func Parse(data []byte) (cfg *Config, diags Diagnostics) {
 	defer func() {
 		if r := recover(); r != nil {
-			cfg = nil
-			diags = Diagnostics{{Severity: SeverityError, Path: docPath,
-				Message: fmt.Sprintf("internal error while parsing (please report): %v", r)}}
+			cfg, diags = nil, internalError(r)
 		}
 	}()
 	return parse(data)
+}
+
+// internalError is the diagnostic of a panic the parser recovered from.
+func internalError(r any) Diagnostics {
+	return Diagnostics{{Severity: SeverityError, Path: docPath,
+		Message: fmt.Sprintf("internal error while parsing (please report): %v", r)}}
 }
 
 // parse is Parse without the last-resort recover, so that tests and fuzzing see panics.
@@ -42,19 +46,26 @@ func parse(data []byte) (*Config, Diagnostics) {
 		p.errorf(nil, docPath, "empty document; want a mapping with a services key")
 		return cfg, p.finish()
 	}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(errTooLarge); !ok {
-					panic(r)
-				}
-				*cfg = Config{Journeys: map[string]Journey{}, Rules: DefaultRules()}
-				p.errorf(nil, docPath, "aliases expand to more than %d nodes", maxExpansion)
-			}
-		}()
-		p.document(root, cfg)
-	}()
+	if !p.guard(func() { p.document(root, cfg) }) {
+		*cfg = Config{Journeys: map[string]Journey{}, Rules: DefaultRules()}
+	}
 	return cfg, p.finish()
+}
+
+// guard runs walk and reports false, with a diagnostic, when it was aborted because aliases
+// expand past maxExpansion; other panics go on.
+func (p *parser) guard(walk func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, tooLarge := r.(errTooLarge); !tooLarge {
+				panic(r)
+			}
+			p.errorf(nil, docPath, "aliases expand to more than %d nodes", maxExpansion)
+			ok = false
+		}
+	}()
+	walk()
+	return true
 }
 
 func (p *parser) finish() Diagnostics {

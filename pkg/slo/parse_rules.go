@@ -24,20 +24,33 @@ var (
 // fields it gives; an invalid entry is reported, left out of cfg.Rules (a default one too) and
 // remembered in p.badRules.
 func (p *parser) rules(e entry, cfg *Config) {
+	valid, bad := p.ruleList(e)
+	for _, r := range valid {
+		cfg.Rules[r.Name] = r
+	}
+	for _, name := range bad {
+		delete(cfg.Rules, name)
+		p.badRules[name] = true
+	}
+}
+
+// ruleList reads the rules of an `alert_rules:` mapping in file order: the valid ones, and
+// the names of the invalid ones (reported).
+func (p *parser) ruleList(e entry) (valid []Rule, bad []string) {
 	ents, ok := p.entries(e.val, e.path, "a mapping of rule names to rules")
 	if !ok {
-		return
+		return nil, nil
 	}
 	defaults := DefaultRules()
 	for _, re := range ents {
 		base, isDefault := defaults[re.name]
 		if r, ok := p.rule(re, base, isDefault); ok {
-			cfg.Rules[re.name] = r
+			valid = append(valid, r)
 		} else {
-			delete(cfg.Rules, re.name)
-			p.badRules[re.name] = true
+			bad = append(bad, re.name)
 		}
 	}
+	return valid, bad
 }
 
 // rule reads one rule over base (the default of that name, or the zero Rule).
@@ -186,7 +199,7 @@ func (p *parser) checkRuleKind(f map[string]entry, e entry, r Rule) {
 		if _, given := present(f, "long_window"); !given && r.Long <= 0 {
 			p.errorf(e.key, child(e.path, "long_window"), "required: the long look-back window, e.g. 1h")
 		}
-		if r.Long > 0 && r.Short >= r.Long {
+		if r.Long > 0 && r.Short > r.Long {
 			at, ok := f["short_window"]
 			if !ok {
 				at, ok = f["long_window"]
@@ -194,7 +207,7 @@ func (p *parser) checkRuleKind(f map[string]entry, e entry, r Rule) {
 			if !ok {
 				at = entry{path: e.path, val: e.key}
 			}
-			p.errorf(at.val, at.path, "short_window (%s) must be shorter than long_window (%s); usually long/12", FormatWindow(r.Short), FormatWindow(r.Long))
+			p.errorf(at.val, at.path, "short_window (%s) must not be longer than long_window (%s); usually long/12, equal for a single-window rule", FormatWindow(r.Short), FormatWindow(r.Long))
 		}
 	case KindBudgetRemaining:
 		wrong = burnOnly

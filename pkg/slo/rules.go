@@ -53,7 +53,7 @@ type Rule struct {
 	// BurnRate overrides the threshold; 0 derives it as b*T/long (see Threshold).
 	BurnRate float64
 	// Long and Short are the two look-back windows of a burn_rate rule; Short is Long/12
-	// unless configured.
+	// unless configured. Short equal to Long makes a single-window rule.
 	Long, Short time.Duration
 	// For is how long the condition must hold before the alert fires (0 = at once).
 	For time.Duration

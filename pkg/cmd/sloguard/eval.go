@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sloguard/sloguard/pkg/engine"
 	"github.com/sloguard/sloguard/pkg/slo"
 	"github.com/sloguard/sloguard/pkg/store"
@@ -100,25 +102,36 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// evaluate migrates the plugin schema (the rollups live there) and computes every SLO's
-// status at `at`.
-func evaluate(ctx context.Context, cfg *slo.Config, dsn, schema string, at time.Time) (evalOutput, error) {
+// openEngine opens a pool on dsn, migrates the plugin schema (the rollups live there) and
+// returns an engine over cfg's SLOs and table mapping. The caller closes the pool.
+func openEngine(ctx context.Context, cfg *slo.Config, dsn, schema string, opts engine.Options) (*pgxpool.Pool, *engine.Engine, error) {
 	pool, err := store.OpenURL(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := store.Migrate(ctx, pool, schema); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	opts.Schema, opts.Config = schema, cfg
+	if cfg.Tables != nil {
+		opts.Tables = *cfg.Tables
+	}
+	eng, err := engine.New(pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, eng, nil
+}
+
+// evaluate computes every SLO's status at `at`.
+func evaluate(ctx context.Context, cfg *slo.Config, dsn, schema string, at time.Time) (evalOutput, error) {
+	pool, eng, err := openEngine(ctx, cfg, dsn, schema, engine.Options{})
 	if err != nil {
 		return evalOutput{}, err
 	}
 	defer pool.Close()
-	if _, err := store.Migrate(ctx, pool, schema); err != nil {
-		return evalOutput{}, err
-	}
-	var tables slo.Tables
-	if cfg.Tables != nil {
-		tables = *cfg.Tables
-	}
-	eng, err := engine.New(pool, engine.Options{Schema: schema, Tables: tables, Config: cfg})
-	if err != nil {
-		return evalOutput{}, err
-	}
 	out := evalOutput{At: at, SLOs: []evalSLO{}}
 	for _, s := range cfg.SLOs() {
 		st, err := eng.Status(ctx, s, at)

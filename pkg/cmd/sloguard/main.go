@@ -9,6 +9,7 @@
 //	sloguard simulate --dsn URL --scenario FILE [--seed N] [--config FILE] (--from T --to T [--labels OUT.json] | --live [--backfill 24h])
 //	sloguard receive --listen ADDR (a local Slack / PagerDuty receiver; runs until SIGINT/SIGTERM)
 //	sloguard demo --dsn URL [--schema sloguard_demo] [--days 7] [--interval 10s] [--speed 1] (until SIGINT/SIGTERM)
+//	sloguard backtest --config FILE --dsn URL --from T --to T [--step 1m] [--labels FILE] [--compare naive|FILE] [--format json|table]
 //
 // Exit codes: 0 success, 1 an invalid config, 2 bad usage or a database or file error.
 package main
@@ -48,6 +49,7 @@ var commands = []command{
 	{"simulate", "write simulated traffic with labelled incidents into the log tables: a range, or live", runSimulate},
 	{"receive", "receive Slack and PagerDuty notifications locally and show them (until SIGINT/SIGTERM)", runReceive},
 	{"demo", "the whole loop on one PostgreSQL: a simulated week, detection, local receivers, a live status table", runDemo},
+	{"backtest", "replay the detector over history: transitions, pages, incidents; scored against labels", runBacktest},
 }
 
 func main() {

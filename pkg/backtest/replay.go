@@ -1,0 +1,183 @@
+package backtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sloguard/sloguard/pkg/alerting"
+	"github.com/sloguard/sloguard/pkg/detector"
+	"github.com/sloguard/sloguard/pkg/engine"
+	"github.com/sloguard/sloguard/pkg/incident"
+	"github.com/sloguard/sloguard/pkg/slo"
+)
+
+// Errors of the replay's arguments.
+var (
+	ErrRange = errors.New("invalid replay range")
+	ErrStep  = errors.New("invalid replay step")
+)
+
+// Options configure a replay.
+type Options struct {
+	// From and To bound the evaluations: every whole minute step apart from the first at or
+	// after From up to To (inclusive), as the detector's cycles at those instants.
+	From, To time.Time
+	// Step is the evaluation interval, a whole number of minutes (the detector's default
+	// cycle is one minute).
+	Step time.Duration
+	// Rules, when not nil, replace every SLO's own rules (a comparison rule set); RuleSet
+	// names them in the report ("config" when empty).
+	Rules   []slo.Rule
+	RuleSet string
+	// Clock is the wall clock, read only to refresh the rollups up to min(To, now); time.Now
+	// when nil.
+	Clock func() time.Time
+}
+
+// Run replays the detector over history for every SLO of cfg that has rules: it refreshes
+// the SLO's rollups, reads the condition at every step with one engine.Series call (per
+// engine.MaxSeriesPoints points) over the windows the rules read, and feeds each point
+// through detector.Evaluate and incident.Decide, the pure code the live detector runs. It
+// sends nothing and writes nothing but the rollups.
+func Run(ctx context.Context, eng *engine.Engine, cfg *slo.Config, opts Options) (Report, error) {
+	if opts.From.IsZero() || opts.To.IsZero() || opts.To.Before(opts.From) {
+		return Report{}, fmt.Errorf("%w: from %s to %s", ErrRange, opts.From, opts.To)
+	}
+	if opts.Step < time.Minute || opts.Step%time.Minute != 0 {
+		return Report{}, fmt.Errorf("%w: %s is not a whole number of minutes", ErrStep, opts.Step)
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	rep := Report{RuleSet: opts.RuleSet, From: opts.From.UTC(), To: opts.To.UTC(), Step: slo.FormatWindow(opts.Step),
+		SLOs: []SLOReplay{}, Transitions: []Transition{}, Notifications: []Notification{}, Incidents: []Incident{}}
+	if rep.RuleSet == "" {
+		rep.RuleSet = "config"
+	}
+	refreshTo := opts.To
+	if now := clock(); now.Before(refreshTo) {
+		refreshTo = now
+	}
+	for _, s := range cfg.SLOs() {
+		rules := opts.Rules
+		if rules == nil {
+			rules = cfg.RulesFor(s)
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		if err := eng.Refresh(ctx, s, refreshTo); err != nil {
+			return Report{}, err
+		}
+		r := replayer{s: s, rules: rules, rep: &rep}
+		if err := r.run(ctx, eng, opts.From, opts.To, opts.Step); err != nil {
+			return Report{}, err
+		}
+		rep.SLOs = append(rep.SLOs, sloReplay(s, rules))
+	}
+	return rep, nil
+}
+
+// replayer replays one SLO, carrying its alerts and open incident from step to step.
+type replayer struct {
+	s      slo.SLO
+	rules  []slo.Rule
+	rep    *Report
+	alerts []alerting.Alert
+	open   *incident.Incident
+	// current is the index in rep.Incidents of the open incident.
+	current int
+}
+
+// run replays [from, to] in Series calls of at most engine.MaxSeriesPoints points.
+func (r *replayer) run(ctx context.Context, eng *engine.Engine, from, to time.Time, step time.Duration) error {
+	windows := alerting.Windows(r.rules)
+	span := time.Duration(engine.MaxSeriesPoints-1) * step
+	for start := from; !start.After(to); {
+		end := start.Add(span)
+		if end.After(to) {
+			end = to
+		}
+		points, err := eng.Series(ctx, r.s, start, end, step, windows)
+		if err != nil {
+			return err
+		}
+		if len(points) == 0 {
+			return nil
+		}
+		for _, p := range points {
+			r.step(alerting.Observation{At: p.At, Burn: p.BurnCounts, BudgetRemaining: p.BudgetRemaining})
+		}
+		r.rep.Points += len(points)
+		start = points[len(points)-1].At.Add(step)
+	}
+	return nil
+}
+
+// step is one detector cycle of the SLO at obs.At.
+func (r *replayer) step(obs alerting.Observation) {
+	out := detector.Evaluate(r.s, r.rules, r.alerts, obs)
+	r.alerts = out.Alerts
+	for _, t := range out.Transitions {
+		r.rep.Transitions = append(r.rep.Transitions, Transition{
+			At: t.At, Service: r.s.Service, SLO: r.s.Name, Rule: t.Alert.Rule, Severity: t.Alert.Severity,
+			State: string(t.Kind), Notify: t.Notify,
+		})
+	}
+	for _, n := range out.Notices() {
+		t := n.Transition
+		r.rep.Notifications = append(r.rep.Notifications, Notification{
+			At: t.At, Service: r.s.Service, SLO: r.s.Name, Rule: t.Alert.Rule, Severity: t.Alert.Severity,
+			Kind: string(t.Kind), Channel: n.Channel, DedupKey: t.DedupKey(),
+		})
+	}
+	if len(out.Events) == 0 {
+		return
+	}
+	dec := incident.Decide(r.open, out.Events, obs.At)
+	switch dec.Action {
+	case incident.ActionOpen:
+		r.rep.Incidents = append(r.rep.Incidents, Incident{})
+		r.current = len(r.rep.Incidents) - 1
+	case incident.ActionNone:
+		return
+	}
+	r.rep.Incidents[r.current] = incidentOf(r.s, dec.Incident)
+	r.open = dec.Incident
+	if dec.Action == incident.ActionResolve {
+		r.open = nil
+	}
+}
+
+// incidentOf is the report's view of an incident.
+func incidentOf(s slo.SLO, in *incident.Incident) Incident {
+	out := Incident{Service: s.Service, SLO: s.Name, Severity: in.Severity, OpenedAt: in.OpenedAt,
+		ResolvedAt: in.ResolvedAt, Alerts: make([]string, 0, len(in.Alerts)), Timeline: make([]IncidentEvent, 0, len(in.Timeline))}
+	for _, a := range in.Alerts {
+		out.Alerts = append(out.Alerts, a.Rule)
+	}
+	for _, e := range in.Timeline {
+		out.Timeline = append(out.Timeline, IncidentEvent{At: e.At, Event: string(e.Kind), Severity: e.Severity,
+			Alert: e.AlertID, Detail: e.Detail})
+	}
+	return out
+}
+
+// sloReplay describes a replayed SLO and its rules.
+func sloReplay(s slo.SLO, rules []slo.Rule) SLOReplay {
+	out := SLOReplay{Service: s.Service, SLO: s.Name, Type: s.Type, Journey: s.Journey, Rules: make([]RuleReplay, 0, len(rules))}
+	if s.Type != slo.UserJourney {
+		out.LogService = s.LogService
+	}
+	for _, r := range rules {
+		tol := r.Long
+		if r.Kind == slo.KindBudgetRemaining {
+			tol = s.Window
+		}
+		out.Rules = append(out.Rules, RuleReplay{Name: r.Name, Kind: r.Kind, Severity: r.Severity, Tolerance: Duration(tol)})
+	}
+	return out
+}
