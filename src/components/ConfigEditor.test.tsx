@@ -7,6 +7,15 @@ import { ConfigEditor } from './ConfigEditor';
 import { SLOGuardSettings } from './config/options';
 import { testSettings } from './config/testSettings';
 
+jest.mock('@grafana/ui', () => ({
+  ...jest.requireActual('@grafana/ui'),
+  CodeEditor: jest.requireActual('../test/CodeEditorStandIn').CodeEditorStandIn,
+}));
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: () => jest.requireActual('../test/backendSrv').fakeBackend,
+}));
+
 function setup(options: SLOGuardSettings) {
   const onOptionsChange = jest.fn();
   const result = render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
@@ -18,11 +27,18 @@ function lastSettings(onOptionsChange: jest.Mock): SLOGuardSettings {
   return onOptionsChange.mock.calls[onOptionsChange.mock.calls.length - 1][0];
 }
 
-/** field finds an input by its label; "Section/Label" looks inside the fieldset with that legend. */
+/**
+ * field finds an input by its label; "Section/Label" looks inside the fieldset with that legend
+ * (found by its text: role queries are slow on a page this size).
+ */
 function field(path: string): HTMLElement {
   const [section, label] = path.includes('/') ? path.split('/') : [undefined, path];
-  const scope = section ? within(screen.getByRole('group', { name: section })) : screen;
-  return scope.getByLabelText(label);
+  if (!section) {
+    return screen.getByLabelText(label);
+  }
+  const fieldset = screen.getByText(section, { selector: 'legend' }).closest('fieldset');
+  expect(fieldset).not.toBeNull();
+  return within(fieldset!).getByLabelText(label);
 }
 
 describe('ConfigEditor', () => {
@@ -86,7 +102,7 @@ describe('ConfigEditor', () => {
     ['Connect timeout (s)', { connectTimeout: 5 }, '5'],
     ['Query timeout (s)', { queryTimeout: 90 }, '90'],
     ['Schema', { schema: 'slo_state' }, 'slo_state'],
-    ['SLO YAML', { sloConfig: 'services: []' }, 'services: []'],
+    ['Code editor (yaml)', { sloConfig: 'services: []' }, 'services: []'],
     ['Evaluation interval', { detectionInterval: '30s' }, '30s'],
     ['Request logs/Table', { requestLogs: { table: 'http_logs' } }, 'http_logs'],
     ['Request logs/Status code column', { requestLogs: { statusCode: 'code' } }, 'code'],
@@ -161,7 +177,7 @@ describe('ConfigEditor', () => {
     setup(testSettings({ sloConfigPath: '/etc/sloguard/slos.yaml' }));
 
     expect(field('SLO configuration/File path')).toHaveValue('/etc/sloguard/slos.yaml');
-    expect(screen.queryByLabelText('SLO YAML')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Code editor (yaml)')).not.toBeInTheDocument();
   });
 
   it('switching the SLO config source keeps only the chosen one of sloConfig and sloConfigPath', async () => {
@@ -172,7 +188,7 @@ describe('ConfigEditor', () => {
     const jsonData = lastSettings(onOptionsChange).jsonData;
     expect(jsonData).not.toHaveProperty('sloConfigPath');
     expect(jsonData.host).toBe('db');
-    expect(screen.getByLabelText('SLO YAML')).toBeInTheDocument();
+    expect(screen.getByLabelText('Code editor (yaml)')).toBeInTheDocument();
   });
 
   describe.each<[keyof SLOGuardSecureJsonData, string]>([

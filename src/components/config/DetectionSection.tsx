@@ -3,12 +3,14 @@ import { FieldSet, InlineField, InlineSwitch, Input } from '@grafana/ui';
 
 import { DEFAULT_OPTIONS } from '../../types';
 import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { isGoDuration, SectionProps, textValue, withJsonData } from './options';
+import { isGoDuration, isHTTPURL, SectionProps, textValue, withJsonData } from './options';
+import { TextField } from './TextField';
 
 export function DetectionSection({ options, onOptionsChange }: SectionProps) {
   const { jsonData } = options;
   const interval = jsonData.detectionInterval ?? '';
   const intervalInvalid = interval !== '' && !isGoDuration(interval);
+  const dashboardUrlInvalid = jsonData.dashboardUrl !== undefined && !isHTTPURL(jsonData.dashboardUrl);
 
   return (
     <FieldSet label="Detection">
@@ -40,6 +42,16 @@ export function DetectionSection({ options, onOptionsChange }: SectionProps) {
           }
         />
       </InlineField>
+      <TextField
+        options={options}
+        onOptionsChange={onOptionsChange}
+        field="dashboardUrl"
+        label="Dashboard URL"
+        placeholder="https://grafana.example.com/d/sloguard"
+        tooltip="Linked from every Slack, PagerDuty and email notification"
+        invalid={dashboardUrlInvalid}
+        error={dashboardUrlInvalid ? 'Use an absolute http(s) URL' : undefined}
+      />
     </FieldSet>
   );
 }

@@ -53,3 +53,13 @@ const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 export function isGoDuration(value: string): boolean {
   return GO_DURATION.test(value);
 }
+
+/** isHTTPURL reports whether value is an absolute http(s) URL with a host, as the backend requires. */
+export function isHTTPURL(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+  } catch {
+    return false;
+  }
+}
