@@ -6,14 +6,11 @@ import { SLOGuardOptions, SLOGuardSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
 import { SLOGuardSettings } from './config/options';
 import { testSettings } from './config/testSettings';
+import { useFakeBackend } from '../test/backendSrv';
 
 jest.mock('@grafana/ui', () => ({
   ...jest.requireActual('@grafana/ui'),
   CodeEditor: jest.requireActual('../test/CodeEditorStandIn').CodeEditorStandIn,
-}));
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => jest.requireActual('../test/backendSrv').fakeBackend,
 }));
 
 function setup(options: SLOGuardSettings) {
@@ -42,6 +39,9 @@ function field(path: string): HTMLElement {
 }
 
 describe('ConfigEditor', () => {
+  beforeEach(() => {
+    useFakeBackend();
+  });
   afterEach(() => {
     jest.restoreAllMocks();
   });

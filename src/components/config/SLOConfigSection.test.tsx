@@ -1,7 +1,7 @@
 import React from 'react';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 
-import { fakeBackend, fetchError, resourcePath } from '../../test/backendSrv';
+import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from '../../test/backendSrv';
 import { Diagnostic, SLOGuardOptions, ValidateResult } from '../../types';
 import { SLOGuardSettings } from './options';
 import { SLOConfigSection } from './SLOConfigSection';
@@ -11,10 +11,6 @@ import { NOT_SAVED_MESSAGE, VALIDATE_DELAY_MS } from './useSLOValidation';
 jest.mock('@grafana/ui', () => ({
   ...jest.requireActual('@grafana/ui'),
   CodeEditor: jest.requireActual('../../test/CodeEditorStandIn').CodeEditorStandIn,
-}));
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => jest.requireActual('../../test/backendSrv').fakeBackend,
 }));
 
 const VALIDATE = `POST ${resourcePath('sloguard-test', 'validate')}`;
@@ -57,10 +53,12 @@ async function pause() {
   });
 }
 
+let fakeBackend: FakeBackendSrv;
+
 describe('SLOConfigSection live validation', () => {
   beforeEach(() => {
     jest.useFakeTimers();
-    fakeBackend.reset();
+    fakeBackend = useFakeBackend();
   });
   afterEach(() => {
     jest.useRealTimers();
