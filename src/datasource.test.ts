@@ -1,4 +1,12 @@
-import { AnnotationQuery, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import {
+  AnnotationQuery,
+  CoreApp,
+  DataSourceInstanceSettings,
+  FieldType,
+  ScopedVars,
+  toDataFrame,
+} from '@grafana/data';
+import { lastValueFrom } from 'rxjs';
 import { setTemplateSrv } from '@grafana/runtime';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
@@ -100,9 +108,33 @@ describe('DataSource annotations', () => {
   const annotation = (target?: Partial<SLOGuardQuery>) =>
     ({ name: 'SLO incidents', enable: true, iconColor: 'red', target }) as AnnotationQuery<SLOGuardQuery>;
 
-  it('enables annotations with an editor of their own and the standard event mapping', () => {
+  it('enables annotations with an editor of their own', () => {
     expect(ds.annotations?.QueryEditor).toBe(AnnotationQueryEditor);
-    expect(ds.annotations?.processEvents).toBeUndefined();
+  });
+
+  it('processEvents keeps the kind of events the annotation shows', async () => {
+    const frame = toDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [1000, 2000] },
+        { name: 'timeEnd', type: FieldType.time, values: [5000, null] },
+        { name: 'title', type: FieldType.string, values: ['SLO violation', 'fast_burn firing'] },
+        { name: 'text', type: FieldType.string, values: ['open', 'burn'] },
+        { name: 'tags', type: FieldType.string, values: ['sloguard,incident,pay,avail', 'sloguard,alert,pay,avail'] },
+      ],
+    });
+
+    const events = await lastValueFrom(ds.annotations!.processEvents!(annotation({ show: 'alerts' }), [frame]));
+
+    expect(events).toEqual([
+      {
+        time: 2000,
+        timeEnd: undefined,
+        isRegion: false,
+        title: 'fast_burn firing',
+        text: 'burn',
+        tags: ['sloguard', 'alert', 'pay', 'avail'],
+      },
+    ]);
   });
 
   it('starts a new annotation with the annotations query type', () => {

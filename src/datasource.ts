@@ -1,5 +1,8 @@
 import { AnnotationQuery, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { of } from 'rxjs';
+
+import { annotationEvents } from './annotations';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { SLOGuardVariableSupport } from './variables';
@@ -17,11 +20,13 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
   constructor(instanceSettings: DataSourceInstanceSettings<SLOGuardOptions>) {
     super(instanceSettings);
     // Annotation queries go through the backend's QueryData like panel queries, with query type
-    // "annotations"; Grafana maps the frame's time, timeEnd, title, text and tags fields to events.
+    // "annotations"; its frame of time, timeEnd, title, text and tags becomes events here, keeping
+    // the kinds (incidents, alert state changes) the annotation shows.
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       getDefaultQuery: () => DEFAULT_ANNOTATION_QUERY,
       prepareQuery: annotationQuery,
+      processEvents: (anno, frames) => of(annotationEvents(frames, anno.target?.show)),
     };
     this.variables = new SLOGuardVariableSupport(this);
   }

@@ -16,6 +16,9 @@ export type QueryType =
   /** Dashboard annotations: incidents and alert transitions as time, timeEnd, title, text, tags. */
   | 'annotations';
 
+/** Which events an annotation shows: everything, only incidents, or only alert state changes. */
+export type AnnotationShow = 'all' | 'incidents' | 'alerts';
+
 /** Output of journey_steps: a funnel table per journey, or a series per step. */
 export type JourneyMode = 'table' | 'timeseries';
 
@@ -36,6 +39,11 @@ export interface SLOGuardQuery extends DataQuery {
   instant?: boolean;
   /** journey_steps output; empty: table. */
   mode?: JourneyMode;
+  /**
+   * annotations: which events to show ("all" when empty). Applied by the front end
+   * (src/annotations.ts); the backend answers both kinds and ignores this field.
+   */
+  show?: AnnotationShow;
 }
 
 export const DEFAULT_QUERY_TYPE: QueryType = 'slo_status';

@@ -51,10 +51,11 @@ describe('AnnotationQueryEditor', () => {
     return onChange;
   }
 
-  it('offers no query type, only the service and SLO filters', async () => {
+  it('offers no query type, only the kind, service and SLO filters', async () => {
     await setup({ queryType: 'annotations' });
 
-    expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+    expect(screen.queryByRole('radio', { name: 'SLO status' })).not.toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Incidents and alerts' })).toBeChecked();
     expect(screen.getByLabelText('Service')).toBeInTheDocument();
     expect(screen.getByLabelText('SLO')).toBeInTheDocument();
     expect(screen.getByText(/Incidents of the built-in detector as regions/)).toBeInTheDocument();
@@ -67,6 +68,14 @@ describe('AnnotationQueryEditor', () => {
     await userEvent.click(await screen.findByRole('option', { name: /payment_service/ }));
 
     expect(onChange).toHaveBeenCalledWith({ refId: 'Anno', queryType: 'annotations', service: 'payment_service' });
+  });
+
+  it('showing incidents only sets show', async () => {
+    const onChange = await setup({ queryType: 'annotations' });
+
+    await userEvent.click(screen.getByRole('radio', { name: 'Incidents' }));
+
+    expect(onChange).toHaveBeenCalledWith({ refId: 'Anno', queryType: 'annotations', show: 'incidents' });
   });
 
   it('filtering by SLO sets the SLO', async () => {

@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { CodeEditor, Field, FieldSet, RadioButtonGroup, Stack, TextLink } from '@grafana/ui';
 
+import { Diagnostic } from '../../types';
 import { DOCS } from './docs';
 import { SectionProps, SLOGuardSettings, textValue, withJsonData } from './options';
 import { TextField } from './TextField';
@@ -9,6 +10,9 @@ import { useSLOValidation } from './useSLOValidation';
 import { ValidationResult } from './ValidationResult';
 
 type Source = 'inline' | 'file';
+
+// One empty list, so the editor markers are not recomputed on every render without a result.
+const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 const SOURCES: Array<{ value: Source; label: string; description: string }> = [
   { value: 'inline', label: 'Inline YAML', description: 'Write the SLO configuration here' },
@@ -31,7 +35,9 @@ function withSource(settings: SLOGuardSettings, source: Source): SLOGuardSetting
 function InlineConfig({ options, onOptionsChange }: SectionProps) {
   const yaml = options.jsonData.sloConfig ?? '';
   const validation = useSLOValidation(options.uid, yaml);
-  const onEditorDidMount = useDiagnosticMarkers(validation.status === 'done' ? validation.result.diagnostics : []);
+  const onEditorDidMount = useDiagnosticMarkers(
+    validation.status === 'done' ? validation.result.diagnostics : NO_DIAGNOSTICS
+  );
 
   return (
     <Field
