@@ -157,20 +157,49 @@ describe('ConfigEditor', () => {
     expect(lastSettings(onOptionsChange).jsonData).toEqual({ detectionEnabled: true });
   });
 
-  it.each([
-    ['60', true],
-    ['1d', true],
-    ['90s', false],
-    ['1m30s', false],
-  ])('an evaluation interval of %j shows a duration error: %s', (interval, shown) => {
+  it.each<[string, string | undefined]>([
+    ['60', 'Use a Go duration such as 60s or 5m'],
+    ['1d', 'Use a Go duration such as 60s or 5m'],
+    ['5s', 'Use at least 10s'],
+    ['90s', undefined],
+    ['1m30s', undefined],
+  ])('an evaluation interval of %j shows the error %j', (interval, message) => {
     setup(testSettings({ detectionInterval: interval }));
 
-    const error = screen.queryByText('Use a Go duration such as 60s or 5m');
+    for (const text of ['Use a Go duration such as 60s or 5m', 'Use at least 10s']) {
+      if (text === message) {
+        expect(screen.getByText(text)).toBeInTheDocument();
+      } else {
+        expect(screen.queryByText(text)).not.toBeInTheDocument();
+      }
+    }
+  });
+
+  it.each<[string, boolean]>([
+    ['https://grafana.example.com/d/slo', false],
+    ['grafana.example.com/d/slo', true],
+  ])('a dashboard URL of %j shows an error: %s', (dashboardUrl, shown) => {
+    setup(testSettings({ dashboardUrl }));
+
+    const error = screen.queryByText('Use an absolute http(s) URL');
     if (shown) {
       expect(error).toBeInTheDocument();
     } else {
       expect(error).not.toBeInTheDocument();
     }
+  });
+
+  it('links to the documentation', () => {
+    setup(testSettings());
+
+    expect(screen.getByRole('link', { name: /documentation/ })).toHaveAttribute(
+      'href',
+      'https://github.com/sloguard/sloguard#readme'
+    );
+    expect(screen.getByRole('link', { name: /SLO config reference/ })).toHaveAttribute(
+      'href',
+      expect.stringContaining('pkg/slo/doc.go')
+    );
   });
 
   it('shows the file path input when the SLO config comes from a file', () => {
