@@ -118,6 +118,17 @@ describe('SLOConfigSection live validation', () => {
     );
   });
 
+  it('typing after other settings changed keeps them (the editor subscribes its onChange once)', () => {
+    const { onOptionsChange, rerender } = setup({ host: 'db' });
+    rerender({ host: 'db2', sloConfig: 'services:' });
+
+    fireEvent.change(screen.getByLabelText('Code editor (yaml)'), { target: { value: 'services: {}' } });
+
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { host: 'db2', sloConfig: 'services: {}' } })
+    );
+  });
+
   it('does not validate an empty config', async () => {
     setup({});
 

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { CodeEditor, Field, FieldSet, RadioButtonGroup, Stack, TextLink } from '@grafana/ui';
 
 import { Diagnostic } from '../../types';
@@ -32,8 +32,26 @@ function withSource(settings: SLOGuardSettings, source: Source): SLOGuardSetting
   };
 }
 
+/**
+ * useLatest returns a ref that always holds the latest value, for callbacks that outlive a render:
+ * CodeEditor subscribes its onChange once, when Monaco mounts, and never sees a newer one.
+ */
+function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  useEffect(() => {
+    ref.current = value;
+  });
+  return ref;
+}
+
 function InlineConfig({ options, onOptionsChange }: SectionProps) {
   const yaml = options.jsonData.sloConfig ?? '';
+  const latest = useLatest({ options, onOptionsChange });
+  // CodeEditor keeps the first onChange it gets, so this one reads the settings from latest.
+  const onChange = (value: string) => {
+    const { options: current, onOptionsChange: change } = latest.current;
+    change(withJsonData(current, 'sloConfig', textValue(value)));
+  };
   const validation = useSLOValidation(options.uid, yaml);
   const onEditorDidMount = useDiagnosticMarkers(
     validation.status === 'done' ? validation.result.diagnostics : NO_DIAGNOSTICS
@@ -52,7 +70,7 @@ function InlineConfig({ options, onOptionsChange }: SectionProps) {
           showLineNumbers
           showMiniMap={false}
           onEditorDidMount={onEditorDidMount}
-          onChange={(value) => onOptionsChange(withJsonData(options, 'sloConfig', textValue(value)))}
+          onChange={onChange}
         />
         <ValidationResult state={validation} />
       </Stack>
