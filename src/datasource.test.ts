@@ -1,24 +1,31 @@
-import { AnnotationQuery, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import {
+  AnnotationQuery,
+  CoreApp,
+  DataSourceInstanceSettings,
+  FieldType,
+  ScopedVars,
+  toDataFrame,
+} from '@grafana/data';
+import { lastValueFrom } from 'rxjs';
+import { setTemplateSrv } from '@grafana/runtime';
 
-import { DataSource } from './datasource';
-import { SLOGuardOptions, SLOGuardQuery } from './types';
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
+import { DataSource, singleValue } from './datasource';
+import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
+import { fakeTemplateSrv } from './test/templateSrv';
+import { SLOGuardOptions, SLOGuardQuery, SLOInfo } from './types';
 
-const dashboardVariables: Record<string, string> = {
-  service: 'payment_service',
-  slo: 'availability',
-};
-
-// A stand-in for Grafana's template service: replaces $name from scoped vars, then dashboard vars.
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getTemplateSrv: () => ({
-    replace: (target: string, scopedVars?: ScopedVars) =>
-      target.replace(
-        /\$(\w+)/g,
-        (match, name: string) => scopedVars?.[name]?.value ?? dashboardVariables[name] ?? match
-      ),
-  }),
-}));
+beforeEach(() => {
+  setTemplateSrv(
+    fakeTemplateSrv({
+      service: 'payment_service',
+      slo: 'availability',
+      // Multi-value variables: one value picked, several picked (or All).
+      one: ['checkout'],
+      several: ['checkout', 'search'],
+    })
+  );
+});
 
 const instanceSettings = {
   uid: 'sloguard',
@@ -59,6 +66,18 @@ describe('DataSource', () => {
     ],
     ['keeps empty service and slo empty (all)', { service: '', slo: undefined }, {}, { service: '', slo: undefined }],
     ['leaves unknown variables as typed', { slo: '$unknown' }, {}, { slo: '$unknown' }],
+    [
+      'takes the value of a multi-value variable with one value picked',
+      { service: '$one' },
+      {},
+      { service: 'checkout' },
+    ],
+    [
+      'queries every service for a multi-value variable with several values picked',
+      { service: '$several', slo: '$several' },
+      {},
+      { service: '', slo: '' },
+    ],
   ])('applyTemplateVariables %s', (_, input, scopedVars, expected) => {
     const original = query({ windows: ['5m', '1h'], ...input });
 
@@ -89,10 +108,33 @@ describe('DataSource annotations', () => {
   const annotation = (target?: Partial<SLOGuardQuery>) =>
     ({ name: 'SLO incidents', enable: true, iconColor: 'red', target }) as AnnotationQuery<SLOGuardQuery>;
 
-  it('enables annotations with the standard editor (the query editor)', () => {
-    expect(ds.annotations).toBeDefined();
-    expect(ds.annotations?.QueryEditor).toBeUndefined();
-    expect(ds.annotations?.processEvents).toBeUndefined();
+  it('enables annotations with an editor of their own', () => {
+    expect(ds.annotations?.QueryEditor).toBe(AnnotationQueryEditor);
+  });
+
+  it('processEvents keeps the kind of events the annotation shows', async () => {
+    const frame = toDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [1000, 2000] },
+        { name: 'timeEnd', type: FieldType.time, values: [5000, null] },
+        { name: 'title', type: FieldType.string, values: ['SLO violation', 'fast_burn firing'] },
+        { name: 'text', type: FieldType.string, values: ['open', 'burn'] },
+        { name: 'tags', type: FieldType.string, values: ['sloguard,incident,pay,avail', 'sloguard,alert,pay,avail'] },
+      ],
+    });
+
+    const events = await lastValueFrom(ds.annotations!.processEvents!(annotation({ show: 'alerts' }), [frame]));
+
+    expect(events).toEqual([
+      {
+        time: 2000,
+        timeEnd: undefined,
+        isRegion: false,
+        title: 'fast_burn firing',
+        text: 'burn',
+        tags: ['sloguard', 'alert', 'pay', 'avail'],
+      },
+    ]);
   });
 
   it('starts a new annotation with the annotations query type', () => {
@@ -116,9 +158,9 @@ describe('DataSource annotations', () => {
       { refId: 'Anno', queryType: 'annotations', service: 'payment_service', slo: 'availability' },
     ],
     [
-      'keeps a query type the user picked',
-      { refId: 'Anno', queryType: 'incidents' },
-      { refId: 'Anno', queryType: 'incidents' },
+      'runs a target saved with another query type as annotations',
+      { refId: 'Anno', queryType: 'incidents', service: 'checkout' },
+      { refId: 'Anno', queryType: 'annotations', service: 'checkout' },
     ],
   ])('prepareQuery %s', (_, target, expected) => {
     expect(ds.annotations?.prepareQuery?.(annotation(target))).toEqual(expected);
@@ -140,5 +182,55 @@ describe('DataSource annotations', () => {
       queryType: 'annotations',
       service: 'payment_service',
     });
+  });
+});
+
+describe('singleValue', () => {
+  it.each<[string | string[], string]>([
+    ['checkout', 'checkout'],
+    [['checkout'], 'checkout'],
+    [['checkout', 'search'], ''],
+    [[], ''],
+  ])('formats %j as %j', (value, expected) => {
+    expect(singleValue(value)).toBe(expected);
+  });
+});
+
+describe('DataSource resources', () => {
+  const ds = new DataSource(instanceSettings);
+  let backend: FakeBackendSrv;
+  const slos: SLOInfo[] = [
+    {
+      service: 'payment_service',
+      slo: 'availability',
+      sliType: 'success_rate',
+      objective: 0.999,
+      window: '30d',
+      alertRules: [],
+    },
+  ];
+
+  beforeEach(() => {
+    backend = useFakeBackend();
+    backend.on(`GET ${resourcePath('sloguard', 'slos')}`, () => slos);
+    backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => [
+      { name: 'payment_service', logName: 'payment', slos: 1 },
+    ]);
+  });
+
+  it('getServices reads GET services', async () => {
+    await expect(ds.getServices()).resolves.toEqual([{ name: 'payment_service', logName: 'payment', slos: 1 }]);
+  });
+
+  it.each<[string | undefined, Record<string, string>]>([
+    [undefined, {}],
+    ['checkout', { service: 'checkout' }],
+    ['$service', { service: 'payment_service' }],
+    ['$several', {}],
+  ])('getSLOs(%j) asks GET slos with params %j', async (service, params) => {
+    await expect(ds.getSLOs(service)).resolves.toEqual(slos);
+
+    expect(backend.requests).toHaveLength(1);
+    expect(backend.requests[0].params).toEqual(params);
   });
 });

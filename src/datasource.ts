@@ -1,24 +1,34 @@
 import { AnnotationQuery, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { of } from 'rxjs';
 
+import { annotationEvents } from './annotations';
+
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
+import { SLOGuardVariableSupport } from './variables';
 import {
   ANNOTATIONS_QUERY_TYPE,
   DEFAULT_ANNOTATION_QUERY,
   DEFAULT_QUERY,
+  ServiceInfo,
   SLOGuardOptions,
   SLOGuardQuery,
+  SLOInfo,
 } from './types';
 
 export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<SLOGuardOptions>) {
     super(instanceSettings);
     // Annotation queries go through the backend's QueryData like panel queries, with query type
-    // "annotations"; the standard editor (this data source's query editor) edits them, and Grafana
-    // maps the frame's time, timeEnd, title, text and tags fields to events.
+    // "annotations"; its frame of time, timeEnd, title, text and tags becomes events here, keeping
+    // the kinds (incidents, alert state changes) the annotation shows.
     this.annotations = {
+      QueryEditor: AnnotationQueryEditor,
       getDefaultQuery: () => DEFAULT_ANNOTATION_QUERY,
       prepareQuery: annotationQuery,
+      processEvents: (anno, frames) => of(annotationEvents(frames, anno.target?.show)),
     };
+    this.variables = new SLOGuardVariableSupport(this);
   }
 
   getDefaultQuery(_: CoreApp): Partial<SLOGuardQuery> {
@@ -26,30 +36,61 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
   }
 
   applyTemplateVariables(query: SLOGuardQuery, scopedVars: ScopedVars): SLOGuardQuery {
-    const templateSrv = getTemplateSrv();
     return {
       ...query,
-      service: query.service ? templateSrv.replace(query.service, scopedVars) : query.service,
-      slo: query.slo ? templateSrv.replace(query.slo, scopedVars) : query.slo,
+      service: query.service ? this.interpolate(query.service, scopedVars) : query.service,
+      slo: query.slo ? this.interpolate(query.slo, scopedVars) : query.slo,
     };
   }
 
   filterQuery(query: SLOGuardQuery): boolean {
     return !query.hide;
   }
+
+  /** getServices lists the services of the SLO config (resource GET services). */
+  getServices(): Promise<ServiceInfo[]> {
+    return this.getResource<ServiceInfo[]>('services');
+  }
+
+  /**
+   * getSLOs lists the SLOs of a service, or of every service when service is empty (resource
+   * GET slos). Template variables in service are replaced first.
+   */
+  getSLOs(service?: string, scopedVars: ScopedVars = {}): Promise<SLOInfo[]> {
+    const name = service ? this.interpolate(service, scopedVars) : '';
+    return this.getResource<SLOInfo[]>('slos', name ? { service: name } : {});
+  }
+
+  /**
+   * interpolate replaces template variables in a service or SLO name. The backend takes one
+   * name, or none for all: a variable with one value gives that value, a variable with several
+   * values (several picked, or All) gives "" so the query covers every service (or SLO). For a
+   * panel per value, repeat the panel by the variable: each repetition has one value.
+   */
+  private interpolate(value: string, scopedVars: ScopedVars): string {
+    return getTemplateSrv().replace(value, scopedVars, singleValue);
+  }
+}
+
+/** singleValue formats a template variable's value for a backend field that takes one name. */
+export function singleValue(value: string | string[]): string {
+  if (!Array.isArray(value)) {
+    return value;
+  }
+  return value.length === 1 ? value[0] : '';
 }
 
 /**
  * annotationQuery is the query an annotation runs. An annotation saved before its query was edited
  * has no target (Grafana only stores the query once the editor changes it), and Grafana spreads
  * getDefaultQuery into the annotation rather than its target: both run as the default annotation
- * query. A query type the user picked is kept.
+ * query. The annotation editor offers the annotations query type only, so that is what runs.
  */
 export function annotationQuery(anno: AnnotationQuery<SLOGuardQuery>): SLOGuardQuery {
   const target: Partial<SLOGuardQuery> = anno.target ?? {};
   return {
     ...target,
     refId: target.refId || 'Anno',
-    queryType: target.queryType || ANNOTATIONS_QUERY_TYPE,
+    queryType: ANNOTATIONS_QUERY_TYPE,
   };
 }

@@ -16,14 +16,34 @@ export type QueryType =
   /** Dashboard annotations: incidents and alert transitions as time, timeEnd, title, text, tags. */
   | 'annotations';
 
-/** SLOGuardQuery is the JSON a panel sends to the backend. Empty service / slo means "all". */
+/** Which events an annotation shows: everything, only incidents, or only alert state changes. */
+export type AnnotationShow = 'all' | 'incidents' | 'alerts';
+
+/** Output of journey_steps: a funnel table per journey, or a series per step. */
+export type JourneyMode = 'table' | 'timeseries';
+
+/**
+ * SLOGuardQuery is the JSON a panel sends to the backend (pkg/plugin/query.go queryModel and
+ * journeyQueryModel). Empty service / slo means "all"; the other fields belong to some query
+ * types and the rest ignore them.
+ */
 export interface SLOGuardQuery extends DataQuery {
   queryType: QueryType;
   service?: string;
   slo?: string;
+  /** burn_rate's look-back windows, e.g. ["5m", "1h"]; empty: the backend's six windows. */
   windows?: string[];
+  /** sli's rolling window (at most 1d); empty: 5m. */
   window?: string;
+  /** burn_rate: one value per SLO and window at the range end (a numeric frame for alert rules). */
   instant?: boolean;
+  /** journey_steps output; empty: table. */
+  mode?: JourneyMode;
+  /**
+   * annotations: which events to show ("all" when empty). Applied by the front end
+   * (src/annotations.ts); the backend answers both kinds and ignores this field.
+   */
+  show?: AnnotationShow;
 }
 
 export const DEFAULT_QUERY_TYPE: QueryType = 'slo_status';
@@ -31,6 +51,12 @@ export const DEFAULT_QUERY_TYPE: QueryType = 'slo_status';
 export const DEFAULT_QUERY: Partial<SLOGuardQuery> = {
   queryType: DEFAULT_QUERY_TYPE,
 };
+
+/** Burn-rate windows the backend computes when a burn_rate query names none. */
+export const DEFAULT_BURN_RATE_WINDOWS = ['5m', '30m', '1h', '6h', '1d', '3d'];
+
+/** sli's rolling window when the query names none. */
+export const DEFAULT_SLI_WINDOW = '5m';
 
 export const ANNOTATIONS_QUERY_TYPE: QueryType = 'annotations';
 
@@ -89,7 +115,25 @@ export interface SLOGuardOptions extends DataSourceJsonData {
   connectTimeout?: number;
   /** Seconds. */
   queryTimeout?: number;
+  /** Channel a Slack bot token (slackBotToken) posts to. */
+  slackChannel?: string;
+  /** PagerDuty Events API v2 base URL; unset is the US region. */
+  pagerDutyEndpoint?: string;
+  smtpHost?: string;
+  smtpPort?: number;
+  smtpTLS?: SMTPTLSMode;
+  smtpUser?: string;
+  smtpFrom?: string;
+  smtpRecipients?: string[];
+  /** Dashboard linked from every notification. */
+  dashboardUrl?: string;
 }
+
+/** How the SMTP connection is secured (pkg/plugin/settings.go smtpTLSModes); unset is starttls. */
+export type SMTPTLSMode = 'starttls' | 'starttls_opportunistic' | 'tls' | 'none';
+
+/** PagerDuty Events API base URL of the EU service region (pkg/notify/pagerduty EUEndpoint). */
+export const PAGERDUTY_EU_ENDPOINT = 'https://events.eu.pagerduty.com';
 
 /** SLOGuardSecureJsonData is stored encrypted by Grafana and only ever sent to the backend. */
 export interface SLOGuardSecureJsonData {
@@ -110,6 +154,8 @@ export const DEFAULT_OPTIONS = {
   maxOpenConns: 10,
   connectTimeout: 10,
   queryTimeout: 30,
+  smtpPort: 587,
+  smtpTLS: 'starttls',
   requestLogs: {
     table: 'request_logs',
     service: 'service',
@@ -132,3 +178,45 @@ export const DEFAULT_OPTIONS = {
   requestLogs: Required<RequestLogsMapping>;
   journeyLogs: Required<JourneyLogsMapping>;
 };
+
+/** A service of the SLO config, as the `services` resource lists it. */
+export interface ServiceInfo {
+  name: string;
+  logName: string;
+  slos: number;
+}
+
+/** An SLO of the SLO config, as the `slos` resource lists it; objective is a ratio. */
+export interface SLOInfo {
+  service: string;
+  slo: string;
+  sliType: string;
+  objective: number;
+  window: string;
+  thresholdMs?: number;
+  journey?: string;
+  alertRules: string[];
+}
+
+/** One problem found in an SLO config; line and column are 1-based and absent when unknown. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** The answer of POST validate. */
+export interface ValidateResult {
+  valid: boolean;
+  services: number;
+  slos: number;
+  diagnostics: Diagnostic[];
+}
+
+/** A template variable's query: the services, or the SLOs of a service (empty: of all services). */
+export interface SLOGuardVariableQuery extends DataQuery {
+  kind: 'services' | 'slos';
+  service?: string;
+}

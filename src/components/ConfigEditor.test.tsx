@@ -6,6 +6,12 @@ import { SLOGuardOptions, SLOGuardSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
 import { SLOGuardSettings } from './config/options';
 import { testSettings } from './config/testSettings';
+import { useFakeBackend } from '../test/backendSrv';
+
+jest.mock('@grafana/ui', () => ({
+  ...jest.requireActual('@grafana/ui'),
+  CodeEditor: jest.requireActual('../test/CodeEditorStandIn').CodeEditorStandIn,
+}));
 
 function setup(options: SLOGuardSettings) {
   const onOptionsChange = jest.fn();
@@ -18,14 +24,24 @@ function lastSettings(onOptionsChange: jest.Mock): SLOGuardSettings {
   return onOptionsChange.mock.calls[onOptionsChange.mock.calls.length - 1][0];
 }
 
-/** field finds an input by its label; "Section/Label" looks inside the fieldset with that legend. */
+/**
+ * field finds an input by its label; "Section/Label" looks inside the fieldset with that legend
+ * (found by its text: role queries are slow on a page this size).
+ */
 function field(path: string): HTMLElement {
   const [section, label] = path.includes('/') ? path.split('/') : [undefined, path];
-  const scope = section ? within(screen.getByRole('group', { name: section })) : screen;
-  return scope.getByLabelText(label);
+  if (!section) {
+    return screen.getByLabelText(label);
+  }
+  const fieldset = screen.getByText(section, { selector: 'legend' }).closest('fieldset');
+  expect(fieldset).not.toBeNull();
+  return within(fieldset!).getByLabelText(label);
 }
 
 describe('ConfigEditor', () => {
+  beforeEach(() => {
+    useFakeBackend();
+  });
   afterEach(() => {
     jest.restoreAllMocks();
   });
@@ -86,7 +102,7 @@ describe('ConfigEditor', () => {
     ['Connect timeout (s)', { connectTimeout: 5 }, '5'],
     ['Query timeout (s)', { queryTimeout: 90 }, '90'],
     ['Schema', { schema: 'slo_state' }, 'slo_state'],
-    ['SLO YAML', { sloConfig: 'services: []' }, 'services: []'],
+    ['Code editor (yaml)', { sloConfig: 'services: []' }, 'services: []'],
     ['Evaluation interval', { detectionInterval: '30s' }, '30s'],
     ['Request logs/Table', { requestLogs: { table: 'http_logs' } }, 'http_logs'],
     ['Request logs/Status code column', { requestLogs: { statusCode: 'code' } }, 'code'],
@@ -141,15 +157,31 @@ describe('ConfigEditor', () => {
     expect(lastSettings(onOptionsChange).jsonData).toEqual({ detectionEnabled: true });
   });
 
-  it.each([
-    ['60', true],
-    ['1d', true],
-    ['90s', false],
-    ['1m30s', false],
-  ])('an evaluation interval of %j shows a duration error: %s', (interval, shown) => {
+  it.each<[string, string | undefined]>([
+    ['60', 'Use a Go duration such as 60s or 5m'],
+    ['1d', 'Use a Go duration such as 60s or 5m'],
+    ['5s', 'Use at least 10s'],
+    ['90s', undefined],
+    ['1m30s', undefined],
+  ])('an evaluation interval of %j shows the error %j', (interval, message) => {
     setup(testSettings({ detectionInterval: interval }));
 
-    const error = screen.queryByText('Use a Go duration such as 60s or 5m');
+    for (const text of ['Use a Go duration such as 60s or 5m', 'Use at least 10s']) {
+      if (text === message) {
+        expect(screen.getByText(text)).toBeInTheDocument();
+      } else {
+        expect(screen.queryByText(text)).not.toBeInTheDocument();
+      }
+    }
+  });
+
+  it.each<[string, boolean]>([
+    ['https://grafana.example.com/d/slo', false],
+    ['grafana.example.com/d/slo', true],
+  ])('a dashboard URL of %j shows an error: %s', (dashboardUrl, shown) => {
+    setup(testSettings({ dashboardUrl }));
+
+    const error = screen.queryByText('Use an absolute http(s) URL');
     if (shown) {
       expect(error).toBeInTheDocument();
     } else {
@@ -157,11 +189,24 @@ describe('ConfigEditor', () => {
     }
   });
 
+  it('links to the documentation', () => {
+    setup(testSettings());
+
+    expect(screen.getByRole('link', { name: /documentation/ })).toHaveAttribute(
+      'href',
+      'https://github.com/sloguard/sloguard#readme'
+    );
+    expect(screen.getByRole('link', { name: /SLO config reference/ })).toHaveAttribute(
+      'href',
+      expect.stringContaining('pkg/slo/doc.go')
+    );
+  });
+
   it('shows the file path input when the SLO config comes from a file', () => {
     setup(testSettings({ sloConfigPath: '/etc/sloguard/slos.yaml' }));
 
     expect(field('SLO configuration/File path')).toHaveValue('/etc/sloguard/slos.yaml');
-    expect(screen.queryByLabelText('SLO YAML')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Code editor (yaml)')).not.toBeInTheDocument();
   });
 
   it('switching the SLO config source keeps only the chosen one of sloConfig and sloConfigPath', async () => {
@@ -172,7 +217,7 @@ describe('ConfigEditor', () => {
     const jsonData = lastSettings(onOptionsChange).jsonData;
     expect(jsonData).not.toHaveProperty('sloConfigPath');
     expect(jsonData.host).toBe('db');
-    expect(screen.getByLabelText('SLO YAML')).toBeInTheDocument();
+    expect(screen.getByLabelText('Code editor (yaml)')).toBeInTheDocument();
   });
 
   describe.each<[keyof SLOGuardSecureJsonData, string]>([

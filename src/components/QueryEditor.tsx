@@ -1,36 +1,27 @@
 import React from 'react';
-import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, Input, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+import { QueryEditorProps } from '@grafana/data';
+import { InlineField, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import { DEFAULT_QUERY_TYPE, QueryType, SLOGuardOptions, SLOGuardQuery } from '../types';
+import { ServicePicker, SLOPicker, withService } from './query/Pickers';
+import { QUERY_TYPES, withQueryType } from './query/queryTypes';
+import { TypeOptions } from './query/TypeOptions';
 
 type Props = QueryEditorProps<DataSource, SLOGuardQuery, SLOGuardOptions>;
 
-export const QUERY_TYPES: Array<SelectableValue<QueryType> & { value: QueryType; description: string }> = [
-  {
-    value: 'slo_status',
-    label: 'SLO status',
-    description: 'Current SLI, objective, error budget and burn rates per SLO',
-  },
-  { value: 'error_budget', label: 'Error budget', description: 'Remaining error budget over time' },
-  { value: 'burn_rate', label: 'Burn rate', description: 'Error-budget burn rate per alerting window over time' },
-  { value: 'sli', label: 'SLI', description: 'Service level indicator over time' },
-  {
-    value: 'journey_steps',
-    label: 'Journey steps',
-    description: 'Success rate and duration of each user-journey step',
-  },
-  { value: 'alerts', label: 'Alerts', description: 'Alerts raised by the built-in detector' },
-  { value: 'incidents', label: 'Incidents', description: 'Incidents opened and resolved by the built-in detector' },
-];
+export { QUERY_TYPES };
 
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+/**
+ * QueryEditor edits a panel query: its type, the service and SLO it covers and the options of its
+ * type. Like Grafana's own editors, every pick runs the query.
+ */
+export function QueryEditor({ datasource, query, onChange, onRunQuery }: Props) {
   const queryType = query.queryType ?? DEFAULT_QUERY_TYPE;
   const description = QUERY_TYPES.find((t) => t.value === queryType)?.description;
 
-  const onQueryTypeChange = (value: QueryType) => {
-    onChange({ ...query, queryType: value });
+  const change = (next: SLOGuardQuery) => {
+    onChange(next);
     onRunQuery();
   };
 
@@ -41,7 +32,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           id="sloguard-query-type"
           options={QUERY_TYPES}
           value={queryType}
-          onChange={onQueryTypeChange}
+          onChange={(value: QueryType) => change(withQueryType(query, value))}
         />
       </InlineField>
       {description && (
@@ -49,28 +40,20 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           {description}
         </Text>
       )}
-      <Stack gap={0}>
-        <InlineField label="Service" labelWidth={14} tooltip="Empty for all services; template variables allowed">
-          <Input
-            id="sloguard-query-service"
-            width={30}
-            value={query.service ?? ''}
-            placeholder="All services"
-            onChange={(e) => onChange({ ...query, service: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-        <InlineField label="SLO" labelWidth={10} tooltip="Empty for all SLOs; template variables allowed">
-          <Input
-            id="sloguard-query-slo"
-            width={30}
-            value={query.slo ?? ''}
-            placeholder="All SLOs"
-            onChange={(e) => onChange({ ...query, slo: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
+      <Stack gap={0} wrap="wrap">
+        <ServicePicker
+          datasource={datasource}
+          value={query.service}
+          onChange={(service) => change(withService(query, service))}
+        />
+        <SLOPicker
+          datasource={datasource}
+          service={query.service}
+          value={query.slo}
+          onChange={(slo) => change({ ...query, slo })}
+        />
       </Stack>
+      <TypeOptions query={{ ...query, queryType }} onChange={change} />
     </Stack>
   );
 }

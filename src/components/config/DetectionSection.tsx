@@ -3,12 +3,26 @@ import { FieldSet, InlineField, InlineSwitch, Input } from '@grafana/ui';
 
 import { DEFAULT_OPTIONS } from '../../types';
 import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { isGoDuration, SectionProps, textValue, withJsonData } from './options';
+import { goDurationMs, isHTTPURL, SectionProps, textValue, withJsonData } from './options';
+import { TextField } from './TextField';
+
+/** The backend's shortest detection interval (pkg/plugin/settings.go minDetectionInterval). */
+const MIN_DETECTION_INTERVAL_MS = 10_000;
+
+/** detectionIntervalError says what is wrong with a detection interval, as the backend would. */
+function detectionIntervalError(interval: string): string | undefined {
+  const ms = goDurationMs(interval);
+  if (ms === undefined) {
+    return 'Use a Go duration such as 60s or 5m';
+  }
+  return ms < MIN_DETECTION_INTERVAL_MS ? 'Use at least 10s' : undefined;
+}
 
 export function DetectionSection({ options, onOptionsChange }: SectionProps) {
   const { jsonData } = options;
   const interval = jsonData.detectionInterval ?? '';
-  const intervalInvalid = interval !== '' && !isGoDuration(interval);
+  const intervalError = interval === '' ? undefined : detectionIntervalError(interval);
+  const dashboardUrlInvalid = jsonData.dashboardUrl !== undefined && !isHTTPURL(jsonData.dashboardUrl);
 
   return (
     <FieldSet label="Detection">
@@ -27,8 +41,8 @@ export function DetectionSection({ options, onOptionsChange }: SectionProps) {
         label="Evaluation interval"
         labelWidth={LABEL_WIDTH}
         tooltip="Go duration, e.g. 60s or 1m30s"
-        invalid={intervalInvalid}
-        error={intervalInvalid ? 'Use a Go duration such as 60s or 5m' : undefined}
+        invalid={intervalError !== undefined}
+        error={intervalError}
       >
         <Input
           id="sloguard-detection-interval"
@@ -40,6 +54,16 @@ export function DetectionSection({ options, onOptionsChange }: SectionProps) {
           }
         />
       </InlineField>
+      <TextField
+        options={options}
+        onOptionsChange={onOptionsChange}
+        field="dashboardUrl"
+        label="Dashboard URL"
+        placeholder="https://grafana.example.com/d/sloguard"
+        tooltip="Linked from every Slack, PagerDuty and email notification"
+        invalid={dashboardUrlInvalid}
+        error={dashboardUrlInvalid ? 'Use an absolute http(s) URL' : undefined}
+      />
     </FieldSet>
   );
 }

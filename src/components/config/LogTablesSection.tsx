@@ -1,7 +1,8 @@
 import React from 'react';
-import { FieldSet, InlineField, Input } from '@grafana/ui';
+import { CollapsableSection, FieldSet, InlineField, Input, Text, TextLink } from '@grafana/ui';
 
 import { DEFAULT_OPTIONS, JourneyLogsMapping, RequestLogsMapping, SLOGuardOptions } from '../../types';
+import { DOCS } from './docs';
 import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
 import { SectionProps, textValue, withJsonData } from './options';
 
@@ -65,11 +66,26 @@ function MappingFields({ options, onOptionsChange, mappingKey, label, columns }:
   );
 }
 
+/**
+ * LogTablesSection maps SLOGuard's log tables to yours, collapsed unless a mapping is set: an empty
+ * field takes the SLO config's `tables:` value, else the default shown as placeholder.
+ */
 export function LogTablesSection(props: SectionProps) {
+  const { requestLogs, journeyLogs } = props.options.jsonData;
   return (
-    <>
+    <CollapsableSection
+      label="Log tables and columns"
+      isOpen={Boolean(requestLogs || journeyLogs)}
+      unmountContentWhenClosed={false}
+    >
+      <Text color="secondary" variant="bodySmall">
+        Names of your request and user-journey log tables and their columns.{' '}
+        <TextLink href={DOCS.logTables} external inline>
+          Log tables
+        </TextLink>
+      </Text>
       <MappingFields {...props} mappingKey="requestLogs" label="Request logs" columns={REQUEST_COLUMNS} />
       <MappingFields {...props} mappingKey="journeyLogs" label="User journey logs" columns={JOURNEY_COLUMNS} />
-    </>
+    </CollapsableSection>
   );
 }

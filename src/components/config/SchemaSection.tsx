@@ -1,26 +1,20 @@
 import React from 'react';
-import { FieldSet, InlineField, Input } from '@grafana/ui';
+import { FieldSet } from '@grafana/ui';
 
 import { DEFAULT_OPTIONS } from '../../types';
-import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { SectionProps, textValue, withJsonData } from './options';
+import { SectionProps } from './options';
+import { TextField } from './TextField';
 
-export function SchemaSection({ options, onOptionsChange }: SectionProps) {
+export function SchemaSection(props: SectionProps) {
   return (
     <FieldSet label="Plugin schema">
-      <InlineField
+      <TextField
+        {...props}
+        field="schema"
         label="Schema"
-        labelWidth={LABEL_WIDTH}
+        placeholder={DEFAULT_OPTIONS.schema}
         tooltip="PostgreSQL schema the plugin creates and owns: rollups, alert state, incidents and the notification outbox"
-      >
-        <Input
-          id="sloguard-schema"
-          width={INPUT_WIDTH}
-          value={options.jsonData.schema ?? ''}
-          placeholder={DEFAULT_OPTIONS.schema}
-          onChange={(e) => onOptionsChange(withJsonData(options, 'schema', textValue(e.currentTarget.value)))}
-        />
-      </InlineField>
+      />
     </FieldSet>
   );
 }

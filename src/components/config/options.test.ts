@@ -1,4 +1,13 @@
-import { isGoDuration, numberValue, textValue, withJsonData, withSecret, withSecretReset } from './options';
+import {
+  goDurationMs,
+  isGoDuration,
+  isHTTPURL,
+  numberValue,
+  textValue,
+  withJsonData,
+  withSecret,
+  withSecretReset,
+} from './options';
 import { testSettings } from './testSettings';
 
 describe('settings updates', () => {
@@ -60,5 +69,30 @@ describe('isGoDuration', () => {
     ['', false],
   ])('%j is %s', (input, expected) => {
     expect(isGoDuration(input)).toBe(expected);
+  });
+});
+
+describe('goDurationMs', () => {
+  it.each<[string, number | undefined]>([
+    ['60s', 60000],
+    ['1m30s', 90000],
+    ['1.5h', 5400000],
+    ['500ms', 500],
+    ['60', undefined],
+    ['1d', undefined],
+  ])('%j is %j ms', (input, expected) => {
+    expect(goDurationMs(input)).toBe(expected);
+  });
+});
+
+describe('isHTTPURL', () => {
+  it.each([
+    ['https://grafana.example.com/d/slo', true],
+    ['http://localhost:3000', true],
+    ['grafana.example.com', false],
+    ['ftp://example.com', false],
+    ['', false],
+  ])('%j is %s', (input, expected) => {
+    expect(isHTTPURL(input)).toBe(expected);
   });
 });

@@ -48,8 +48,32 @@ export function numberValue(value: string): number | undefined {
 
 // Go's time.ParseDuration syntax without a sign, e.g. "60s", "1m30s", "500ms".
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const GO_DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
 
 /** isGoDuration reports whether value parses as a positive Go duration. */
 export function isGoDuration(value: string): boolean {
   return GO_DURATION.test(value);
+}
+
+/** goDurationMs is a Go duration in milliseconds, or undefined when value is not one. */
+export function goDurationMs(value: string): number | undefined {
+  if (!isGoDuration(value)) {
+    return undefined;
+  }
+  let ms = 0;
+  for (const [, amount, unit] of value.matchAll(GO_DURATION_PART)) {
+    ms += Number(amount) * UNIT_MS[unit];
+  }
+  return ms;
+}
+
+/** isHTTPURL reports whether value is an absolute http(s) URL with a host, as the backend requires. */
+export function isHTTPURL(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+  } catch {
+    return false;
+  }
 }

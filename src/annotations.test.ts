@@ -1,0 +1,58 @@
+import { FieldType, toDataFrame } from '@grafana/data';
+
+import { annotationEvents } from './annotations';
+import { AnnotationShow } from './types';
+
+// The backend's annotation frame: an open incident, a resolved incident and an alert change.
+const frame = toDataFrame({
+  fields: [
+    { name: 'time', type: FieldType.time, values: [1000, 2000, 3000] },
+    { name: 'timeEnd', type: FieldType.time, values: [null, 9000, null] },
+    { name: 'title', type: FieldType.string, values: ['open incident', 'resolved incident', 'alert firing'] },
+    { name: 'text', type: FieldType.string, values: ['a', 'b', 'c'] },
+    {
+      name: 'tags',
+      type: FieldType.string,
+      values: [
+        'sloguard,incident,payment_service,availability,critical,open',
+        'sloguard,incident,payment_service,latency,critical,resolved',
+        'sloguard,alert,payment_service,availability,fast_burn,critical,firing',
+      ],
+    },
+  ],
+});
+
+describe('annotationEvents', () => {
+  it.each<[AnnotationShow | undefined, string[]]>([
+    [undefined, ['open incident', 'resolved incident', 'alert firing']],
+    ['all', ['open incident', 'resolved incident', 'alert firing']],
+    ['incidents', ['open incident', 'resolved incident']],
+    ['alerts', ['alert firing']],
+  ])('show %j keeps %j', (show, titles) => {
+    expect(annotationEvents([frame], show).map((e) => e.title)).toEqual(titles);
+  });
+
+  it('a resolved incident is a region, an open one and an alert change are instants', () => {
+    const [open, resolved, alert] = annotationEvents([frame]);
+
+    expect(open).toMatchObject({ time: 1000, isRegion: false, timeEnd: undefined });
+    expect(resolved).toMatchObject({ time: 2000, isRegion: true, timeEnd: 9000 });
+    expect(alert).toMatchObject({ time: 3000, isRegion: false, text: 'c' });
+  });
+
+  it('splits the tags', () => {
+    expect(annotationEvents([frame], 'alerts')[0].tags).toEqual([
+      'sloguard',
+      'alert',
+      'payment_service',
+      'availability',
+      'fast_burn',
+      'critical',
+      'firing',
+    ]);
+  });
+
+  it('answers no events for an empty frame', () => {
+    expect(annotationEvents([toDataFrame({ fields: [] })])).toEqual([]);
+  });
+});

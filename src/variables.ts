@@ -1,0 +1,44 @@
+import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, MetricFindValue, ScopedVars } from '@grafana/data';
+import { from, map, Observable } from 'rxjs';
+
+import { VariableQueryEditor } from './components/VariableQueryEditor';
+import type { DataSource } from './datasource';
+import { SLOGuardQuery, SLOGuardVariableQuery } from './types';
+
+/** The query a new template variable of this data source starts with. */
+export const DEFAULT_VARIABLE_QUERY: Omit<SLOGuardVariableQuery, 'refId'> = { kind: 'services' };
+
+/**
+ * SLOGuardVariableSupport makes services and SLOs template variables: the values come from the
+ * backend's services and slos resources, so they follow the SLO config.
+ */
+export class SLOGuardVariableSupport extends CustomVariableSupport<DataSource, SLOGuardVariableQuery, SLOGuardQuery> {
+  editor = VariableQueryEditor;
+
+  constructor(private readonly datasource: DataSource) {
+    super();
+  }
+
+  query(request: DataQueryRequest<SLOGuardVariableQuery>): Observable<DataQueryResponse> {
+    const [query] = request.targets;
+    return from(variableValues(this.datasource, query, request.scopedVars)).pipe(map((data) => ({ data })));
+  }
+}
+
+/**
+ * variableValues lists a variable's values: the service names, or the SLO names of a service
+ * (template variables in it replaced; empty: the SLOs of every service, each name once).
+ */
+export async function variableValues(
+  datasource: DataSource,
+  query: SLOGuardVariableQuery | undefined,
+  scopedVars: ScopedVars = {}
+): Promise<MetricFindValue[]> {
+  if ((query?.kind ?? DEFAULT_VARIABLE_QUERY.kind) === 'services') {
+    const services = await datasource.getServices();
+    return services.map((s) => ({ text: s.name, value: s.name }));
+  }
+  const slos = await datasource.getSLOs(query?.service, scopedVars);
+  const names = [...new Set(slos.map((s) => s.slo))];
+  return names.map((name) => ({ text: name, value: name }));
+}
