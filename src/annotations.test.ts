@@ -1,7 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
 import { annotationEvents } from './annotations';
-import { AnnotationShow } from './types';
 
 // The backend's annotation frame: an open incident, a resolved incident and an alert change.
 const frame = toDataFrame({
@@ -23,13 +22,12 @@ const frame = toDataFrame({
 });
 
 describe('annotationEvents', () => {
-  it.each<[AnnotationShow | undefined, string[]]>([
-    [undefined, ['open incident', 'resolved incident', 'alert firing']],
-    ['all', ['open incident', 'resolved incident', 'alert firing']],
-    ['incidents', ['open incident', 'resolved incident']],
-    ['alerts', ['alert firing']],
-  ])('show %j keeps %j', (show, titles) => {
-    expect(annotationEvents([frame], show).map((e) => e.title)).toEqual(titles);
+  it('keeps every event of the frame, in order (the backend applies show)', () => {
+    expect(annotationEvents([frame]).map((e) => e.title)).toEqual([
+      'open incident',
+      'resolved incident',
+      'alert firing',
+    ]);
   });
 
   it('a resolved incident is a region, an open one and an alert change are instants', () => {
@@ -41,7 +39,7 @@ describe('annotationEvents', () => {
   });
 
   it('splits the tags', () => {
-    expect(annotationEvents([frame], 'alerts')[0].tags).toEqual([
+    expect(annotationEvents([frame])[2].tags).toEqual([
       'sloguard',
       'alert',
       'payment_service',

@@ -1,7 +1,5 @@
 import { AnnotationEvent, DataFrame, DataFrameView } from '@grafana/data';
 
-import { AnnotationShow } from './types';
-
 /** A row of the backend's annotation frame (pkg/plugin/annotations.go annotationsFrame). */
 interface AnnotationRow {
   time: number;
@@ -12,21 +10,16 @@ interface AnnotationRow {
   tags: string;
 }
 
-const KIND_TAG: Record<Exclude<AnnotationShow, 'all'>, string> = { incidents: 'incident', alerts: 'alert' };
-
 /**
  * annotationEvents turns the backend's annotation frames into events: incidents as regions (or an
- * instant while open), alert state changes as instants, keeping the kind show asks for. The
- * backend answers both kinds; the filter is applied here, on the kind tag (the second tag).
+ * instant while open), alert state changes as instants. The backend answers the kinds the
+ * query's show field asks for.
  */
-export function annotationEvents(frames: DataFrame[], show: AnnotationShow = 'all'): AnnotationEvent[] {
+export function annotationEvents(frames: DataFrame[]): AnnotationEvent[] {
   const events: AnnotationEvent[] = [];
   for (const frame of frames) {
     new DataFrameView<AnnotationRow>(frame).forEach((row: AnnotationRow) => {
       const tags = row.tags ? row.tags.split(',') : [];
-      if (show !== 'all' && tags[1] !== KIND_TAG[show]) {
-        return;
-      }
       const region = row.timeEnd !== null && row.timeEnd !== undefined;
       events.push({
         time: row.time,

@@ -112,20 +112,28 @@ describe('DataSource annotations', () => {
     expect(ds.annotations?.QueryEditor).toBe(AnnotationQueryEditor);
   });
 
-  it('processEvents keeps the kind of events the annotation shows', async () => {
+  it('processEvents turns the frame into events: a resolved incident as a region, an alert change as an instant', async () => {
     const frame = toDataFrame({
       fields: [
         { name: 'time', type: FieldType.time, values: [1000, 2000] },
         { name: 'timeEnd', type: FieldType.time, values: [5000, null] },
         { name: 'title', type: FieldType.string, values: ['SLO violation', 'fast_burn firing'] },
-        { name: 'text', type: FieldType.string, values: ['open', 'burn'] },
+        { name: 'text', type: FieldType.string, values: ['resolved', 'burn'] },
         { name: 'tags', type: FieldType.string, values: ['sloguard,incident,pay,avail', 'sloguard,alert,pay,avail'] },
       ],
     });
 
-    const events = await lastValueFrom(ds.annotations!.processEvents!(annotation({ show: 'alerts' }), [frame]));
+    const events = await lastValueFrom(ds.annotations!.processEvents!(annotation({ show: 'all' }), [frame]));
 
     expect(events).toEqual([
+      {
+        time: 1000,
+        timeEnd: 5000,
+        isRegion: true,
+        title: 'SLO violation',
+        text: 'resolved',
+        tags: ['sloguard', 'incident', 'pay', 'avail'],
+      },
       {
         time: 2000,
         timeEnd: undefined,

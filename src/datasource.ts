@@ -26,7 +26,7 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
       QueryEditor: AnnotationQueryEditor,
       getDefaultQuery: () => DEFAULT_ANNOTATION_QUERY,
       prepareQuery: annotationQuery,
-      processEvents: (anno, frames) => of(annotationEvents(frames, anno.target?.show)),
+      processEvents: (_anno, frames) => of(annotationEvents(frames)),
     };
     this.variables = new SLOGuardVariableSupport(this);
   }

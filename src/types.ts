@@ -39,10 +39,9 @@ export interface SLOGuardQuery extends DataQuery {
   instant?: boolean;
   /** journey_steps output; empty: table. */
   mode?: JourneyMode;
-  /**
-   * annotations: which events to show ("all" when empty). Applied by the front end
-   * (src/annotations.ts); the backend answers both kinds and ignores this field.
-   */
+  /** sli, latency SLOs: the response-time percentiles to return; empty: p50, p95 and p99. */
+  percentiles?: string[];
+  /** annotations: which events the backend returns ("all" when empty). */
   show?: AnnotationShow;
 }
 

@@ -47,9 +47,13 @@ type annotationEvent struct {
 }
 
 // annotationsQuery answers an annotation query: one frame of the incidents open during the
-// range and the alert transitions in it, of the selected SLOs, as the detection loop
-// recorded them.
+// range and the alert transitions in it (or only one kind, with show), of the selected
+// SLOs, as the detection loop recorded them.
 func annotationsQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataResponse {
+	showIncidents, showAlerts, err := annotationKinds(r.model.Show)
+	if err != nil {
+		return badRequest(err.Error())
+	}
 	if len(r.slos) == 0 {
 		return backend.DataResponse{Frames: data.Frames{annotationsFrame(annotationEvents(nil, nil))}}
 	}
@@ -57,16 +61,34 @@ func annotationsQuery(ctx context.Context, d *Datasource, r queryRequest) backen
 		return failed(err)
 	}
 	from, to, ids := r.query.TimeRange.From, r.query.TimeRange.To, sloIDs(r.slos)
-	incidents, err := store.ListIncidents(ctx, d.pool, d.settings.Schema, from, to, ids)
-	if err != nil {
-		return failed(err)
+	var incidents []store.Incident
+	if showIncidents {
+		if incidents, err = store.ListIncidents(ctx, d.pool, d.settings.Schema, from, to, ids); err != nil {
+			return failed(err)
+		}
 	}
-	transitions, err := store.ListTransitions(ctx, d.pool, d.settings.Schema, from, to, ids)
-	if err != nil {
-		return failed(err)
+	var transitions []store.TransitionRow
+	if showAlerts {
+		if transitions, err = store.ListTransitions(ctx, d.pool, d.settings.Schema, from, to, ids); err != nil {
+			return failed(err)
+		}
 	}
 	events := annotationEvents(incidentRows(r.config, incidents), transitionRows(r.config, transitions))
 	return backend.DataResponse{Frames: data.Frames{annotationsFrame(events)}}
+}
+
+// annotationKinds reads an annotation query's show field: which of incidents and alert
+// transitions it returns.
+func annotationKinds(show string) (incidents, alerts bool, err error) {
+	switch show {
+	case "", "all":
+		return true, true, nil
+	case "incidents":
+		return true, false, nil
+	case "alerts":
+		return false, true, nil
+	}
+	return false, false, fmt.Errorf("show: %q is not one of all, incidents, alerts", show)
 }
 
 // annotationEvents shows incidents as regions from opened_at to resolved_at and alert

@@ -3,7 +3,9 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +165,8 @@ func TestContractSeriesErrorsNameTheField(t *testing.T) {
 		{"a bad SLI window names window", map[string]any{"queryType": "sli", "window": "0m"}, `window: "0m" is not a window: must be > 0`},
 		{"instant must be a boolean", map[string]any{"queryType": "burn_rate", "instant": "yes"}, `query.instant: must be a bool`},
 		{"an SLI window over a day is refused", map[string]any{"queryType": "sli", "window": "30d"}, `window: at most 1d, got 30d`},
+		{"an unknown percentile names percentiles", map[string]any{"queryType": "sli", "percentiles": []string{"p90"}}, `percentiles: unknown percentile "p90"`},
+		{"an unknown annotation kind names show", map[string]any{"queryType": "annotations", "show": "pages"}, `show: "pages" is not one of all, incidents, alerts`},
 	}
 	queries := []backend.DataQuery{seriesQuery(t, "good", map[string]any{"queryType": "sli"})}
 	for i, tt := range tests {
@@ -274,5 +278,33 @@ func TestContractTableQueriesFromAlertingAreRefused(t *testing.T) {
 				t.Errorf("status = %v, want bad request", r.Status)
 			}
 		})
+	}
+}
+
+// The percentiles field picks which response-time series a latency SLO's sli query returns.
+func TestContractSLIPercentilesPickTheSeries(t *testing.T) {
+	_, db := contractSetup(t)
+	insertSeriesFixture(t, db)
+	pc := healthyContext(t, db)
+	latency := map[string]any{"queryType": "sli", "service": "payment_service", "slo": "latency"}
+	with := func(p []string) map[string]any {
+		q := maps.Clone(latency)
+		q["percentiles"] = p
+		return q
+	}
+	resp := queryAll(t, pc, nil, seriesQuery(t, "all", latency), seriesQuery(t, "p95", with([]string{"p95"})),
+		seriesQuery(t, "p99p50", with([]string{"p99", "p50"})))
+	for ref, want := range map[string][]string{"all": {"p50", "p95", "p99"}, "p95": {"p95"}, "p99p50": {"p50", "p99"}} {
+		r := resp[ref]
+		mustAnswer(t, ref, r)
+		var got []string
+		for _, f := range r.Frames {
+			if f.Fields[1].Name == "response_time" {
+				got = append(got, f.Fields[1].Labels["percentile"])
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: percentile series %q, want %q", ref, got, want)
+		}
 	}
 }

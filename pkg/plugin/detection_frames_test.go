@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,33 @@ func TestAnnotationTagsAreOneCommaSeparatedString(t *testing.T) {
 	end, _ := f.FieldByName("timeEnd")
 	if end.At(0).(*time.Time) != nil {
 		t.Error("an instant has a timeEnd")
+	}
+}
+
+func TestAnnotationKinds(t *testing.T) {
+	tests := []struct {
+		show              string
+		incidents, alerts bool
+		wantErrContaining string
+	}{
+		{"", true, true, ""},
+		{"all", true, true, ""},
+		{"incidents", true, false, ""},
+		{"alerts", false, true, ""},
+		{"incident", false, false, `show: "incident" is not one of all, incidents, alerts`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.show, func(t *testing.T) {
+			incidents, alerts, err := annotationKinds(tt.show)
+			if tt.wantErrContaining != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrContaining) {
+					t.Fatalf("error %v, want %q", err, tt.wantErrContaining)
+				}
+				return
+			}
+			if err != nil || incidents != tt.incidents || alerts != tt.alerts {
+				t.Errorf("annotationKinds(%q) = %v, %v, %v; want %v, %v", tt.show, incidents, alerts, err, tt.incidents, tt.alerts)
+			}
+		})
 	}
 }

@@ -112,6 +112,8 @@ func TestDetectionLoopFiresAlertsAndStopsOnDispose(t *testing.T) {
 	resp, err := d.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{
 		{RefID: "A", QueryType: "alerts", TimeRange: rng, JSON: json.RawMessage(`{"queryType":"alerts"}`)},
 		{RefID: "B", QueryType: "annotations", TimeRange: rng, JSON: json.RawMessage(`{"queryType":"annotations"}`)},
+		{RefID: "C", QueryType: "annotations", TimeRange: rng, JSON: json.RawMessage(`{"queryType":"annotations","show":"incidents"}`)},
+		{RefID: "D", QueryType: "annotations", TimeRange: rng, JSON: json.RawMessage(`{"queryType":"annotations","show":"alerts"}`)},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +148,18 @@ func TestDetectionLoopFiresAlertsAndStopsOnDispose(t *testing.T) {
 	joined := strings.Join(titles, "|")
 	if !strings.Contains(joined, "payment_service/availability fast_burn firing") || !strings.Contains(joined, "SLO violation: payment_service availability") {
 		t.Errorf("annotation titles %q, want the firing transition and the incident", titles)
+	}
+	for ref, wantKind := range map[string]string{"C": "incident", "D": "alert"} {
+		r := resp.Responses[ref]
+		if r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() < 1 {
+			t.Fatalf("annotations %s: %v %v", ref, r.Error, r.Frames)
+		}
+		tags, _ := r.Frames[0].FieldByName("tags")
+		for i := 0; i < tags.Len(); i++ {
+			if kind := strings.Split(tags.At(i).(string), ",")[1]; kind != wantKind {
+				t.Errorf("annotations %s (show %ss only) has a %s: %s", ref, wantKind, kind, tags.At(i))
+			}
+		}
 	}
 
 	var status *backend.CallResourceResponse

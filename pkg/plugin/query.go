@@ -31,6 +31,12 @@ type queryModel struct {
 	Window string `json:"window"`
 	// Instant asks burn_rate for one value per series at the range end (a numeric frame).
 	Instant bool `json:"instant"`
+	// Percentiles are the response-time percentiles sli returns for latency SLOs, among
+	// engine.PercentileLabels ("p95"); empty: all of them.
+	Percentiles []string `json:"percentiles"`
+	// Show selects what an annotations query returns: "incidents", "alerts" (state changes),
+	// or both ("all" or empty).
+	Show string `json:"show"`
 }
 
 // queryRequest is one query ready for its handler: the query and its parsed model, the SLOs

@@ -182,3 +182,31 @@ func TestEachSLOReportsAPanickingSLOAsAnError(t *testing.T) {
 		t.Errorf("eachSLO = %v, want the panic as an error", err)
 	}
 }
+
+func TestParsePercentiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		texts   []string
+		want    []string
+		wantErr string
+	}{
+		{"none asked: all three", nil, []string{"p50", "p95", "p99"}, ""},
+		{"one", []string{"p95"}, []string{"p95"}, ""},
+		{"in the engine's order, once", []string{"p99", "p50", "p99"}, []string{"p50", "p99"}, ""},
+		{"an unknown one names the field", []string{"p95", "p90"}, nil, `percentiles: unknown percentile "p90", want some of p50, p95, p99`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parsePercentiles(tt.texts)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("parsePercentiles(%q) = %q, %v; want %q", tt.texts, got, err, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -36,6 +38,10 @@ func sliQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataRe
 		}
 		window = w
 	}
+	percentiles, err := parsePercentiles(r.model.Percentiles)
+	if err != nil {
+		return badRequest(err.Error())
+	}
 	windowLabel := slo.FormatWindow(window)
 	return perSLOSeries(ctx, d, r, r.slos, func(ctx context.Context, eng *engine.Engine, g grid, s slo.SLO) (data.Frames, error) {
 		perWindow, err := windowCounts(ctx, eng, g, s, []time.Duration{window})
@@ -51,14 +57,35 @@ func sliQuery(ctx context.Context, d *Datasource, r queryRequest) backend.DataRe
 		if s.Type != slo.Latency {
 			return frames, nil
 		}
-		pcts, err := percentileFrames(ctx, eng, s, g, window, windowLabel)
+		pcts, err := percentileFrames(ctx, eng, s, g, window, windowLabel, percentiles)
 		return append(frames, pcts...), err
 	})
 }
 
+// parsePercentiles checks sli's percentiles field: labels among engine.PercentileLabels,
+// returned in that order without duplicates; empty texts give them all.
+func parsePercentiles(texts []string) ([]string, error) {
+	known := engine.PercentileLabels()
+	if len(texts) == 0 {
+		return known, nil
+	}
+	var out []string
+	for _, label := range known {
+		if slices.Contains(texts, label) {
+			out = append(out, label)
+		}
+	}
+	for _, t := range texts {
+		if !slices.Contains(known, t) {
+			return nil, fmt.Errorf("percentiles: unknown percentile %q, want some of %s", t, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
+}
+
 // percentileFrames are the response-time percentile series of the latency SLO s, one frame
-// per engine.PercentileLabels label.
-func percentileFrames(ctx context.Context, eng *engine.Engine, s slo.SLO, g grid, window time.Duration, windowLabel string) (data.Frames, error) {
+// per label of labels (engine.PercentileLabels).
+func percentileFrames(ctx context.Context, eng *engine.Engine, s slo.SLO, g grid, window time.Duration, windowLabel string, labels []string) (data.Frames, error) {
 	pts, err := eng.PercentileSeries(ctx, s, g.first, g.last, g.step, window)
 	if err != nil {
 		return nil, fmt.Errorf("response-time percentiles of %s: %w", s.ID(), err)
@@ -67,7 +94,7 @@ func percentileFrames(ctx context.Context, eng *engine.Engine, s slo.SLO, g grid
 		return nil, fmt.Errorf("response-time percentiles of %s: %d points for a grid of %d", s.ID(), len(pts), g.n)
 	}
 	var frames data.Frames
-	for _, label := range engine.PercentileLabels() {
+	for _, label := range labels {
 		values := make([]*float64, len(pts))
 		for j, p := range pts {
 			if v, ok := p.Values[label]; ok {

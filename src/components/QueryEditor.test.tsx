@@ -202,6 +202,15 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenCalledWith({ ...query, window: '1h' });
   });
 
+  it('SLI: picking percentiles sets percentiles', async () => {
+    const { onChange, query } = await setup({ queryType: 'sli', percentiles: ['p50'] });
+
+    await userEvent.click(screen.getByLabelText('Percentiles'));
+    await userEvent.click(await screen.findByRole('option', { name: 'p99' }));
+
+    expect(onChange).toHaveBeenCalledWith({ ...query, percentiles: ['p50', 'p99'] });
+  });
+
   it('journey steps: choosing time series sets mode', async () => {
     const { onChange, query } = await setup({ queryType: 'journey_steps', mode: 'table' });
 
@@ -213,11 +222,11 @@ describe('QueryEditor', () => {
   it.each<[QueryType, string[]]>([
     ['slo_status', []],
     ['burn_rate', ['Windows', 'Instant']],
-    ['sli', ['Rolling window']],
+    ['sli', ['Rolling window', 'Percentiles']],
   ])('%s shows the options %j only', async (queryType, labels) => {
     await setup({ queryType });
 
-    for (const label of ['Windows', 'Instant', 'Rolling window']) {
+    for (const label of ['Windows', 'Instant', 'Rolling window', 'Percentiles']) {
       if (labels.includes(label)) {
         expect(screen.getByLabelText(label)).toBeInTheDocument();
       } else {

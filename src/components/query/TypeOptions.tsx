@@ -22,6 +22,7 @@ const windowOptions = (windows: string[]): Array<ComboboxOption<string>> =>
 
 const BURN_RATE_WINDOWS = windowOptions(['5m', '30m', '1h', '2h', '6h', '1d', '3d']);
 const SLI_WINDOWS = windowOptions(['1m', '5m', '30m', '1h', '6h', '1d']);
+const PERCENTILES = windowOptions(['p50', 'p95', 'p99']);
 
 const JOURNEY_MODES: Array<{ value: JourneyMode; label: string; description: string }> = [
   { value: 'table', label: 'Table', description: 'A funnel table per journey: runs, success and drop-off per step' },
@@ -65,20 +66,37 @@ function BurnRateOptions({ query, onChange }: Props) {
 function SLIOptions({ query, onChange }: Props) {
   const value = query.window ?? DEFAULT_SLI_WINDOW;
   return (
-    <InlineField
-      label="Rolling window"
-      labelWidth={14}
-      tooltip="Each point is the SLI over this window before it (at most 1d). Latency SLOs also return p50, p95 and p99 response times over the same window."
-    >
-      <Combobox
-        id="sloguard-window"
-        width={30}
-        options={SLI_WINDOWS.some((o) => o.value === value) ? SLI_WINDOWS : [{ value, label: value }, ...SLI_WINDOWS]}
-        value={value}
-        createCustomValue
-        onChange={(option) => onChange({ ...query, window: option.value })}
-      />
-    </InlineField>
+    <Stack gap={0}>
+      <InlineField
+        label="Rolling window"
+        labelWidth={14}
+        tooltip="Each point is the SLI over this window before it (at most 1d). Latency SLOs also return response-time percentiles over the same window."
+      >
+        <Combobox
+          id="sloguard-window"
+          width={30}
+          options={SLI_WINDOWS.some((o) => o.value === value) ? SLI_WINDOWS : [{ value, label: value }, ...SLI_WINDOWS]}
+          value={value}
+          createCustomValue
+          onChange={(option) => onChange({ ...query, window: option.value })}
+        />
+      </InlineField>
+      <InlineField
+        label="Percentiles"
+        labelWidth={12}
+        tooltip="Latency SLOs: the response-time percentiles to show; none: p50, p95 and p99."
+      >
+        <MultiCombobox
+          id="sloguard-percentiles"
+          width="auto"
+          minWidth={20}
+          options={PERCENTILES}
+          value={query.percentiles ?? []}
+          placeholder="p50, p95, p99"
+          onChange={(options) => onChange({ ...query, percentiles: options.map((o) => o.value) })}
+        />
+      </InlineField>
+    </Stack>
   );
 }
 
