@@ -101,21 +101,24 @@ func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
 	fr := p.add([]float64{0.5, 0.95})
 	overs, sigOvers, over := "", "", "0::bigint"
 	if q.hasLimits() {
-		overs = ", array_agg(DISTINCT r.step ORDER BY r.step) FILTER (WHERE r.dur > " + q.stepLimit("r.step") + ") AS overs"
+		overs = ", array_agg(r.step) FILTER (WHERE r.dur > " + q.stepLimit("r.step") + ") AS overs"
 		sigOvers = ", overs"
 		over = "coalesce(sum(g.n) FILTER (WHERE s.step = ANY(g.overs)), 0)::bigint"
 	}
-	// steps, ords and durs are parallel arrays (unnested together); stepset, failed and overs
-	// are sorted sets, so that journeys alike fall into one signature group.
+	// steps, ords and durs are parallel arrays (unnested together); steps is also the
+	// journey's signature with failed and overs (the steps of its failed rows and of its
+	// rows over their limit), as logged: not sorted sets, which would cost a sort per journey.
+	// Journeys alike (the same steps in the same order, the usual case) fall into one group;
+	// journeys that logged the same steps differently fall into several, which changes no
+	// count, since a count tests whether a step is among a journey's.
 	sql := "WITH jr AS (SELECT array_agg(r.step) AS steps, array_agg(r.ord) AS ords, array_agg(r.dur) AS durs," +
-		" array_agg(DISTINCT r.step ORDER BY r.step) AS stepset," +
-		" array_agg(DISTINCT r.step ORDER BY r.step) FILTER (WHERE NOT r.ok) AS failed" + overs +
+		" array_agg(r.step) FILTER (WHERE NOT r.ok) AS failed" + overs +
 		" FROM (SELECT " + q.jid("s") + " AS jid, " + q.ts("s") + " AS ts, " + col("s", j.StepColumn) + "::text AS step, " +
 		col("s", j.OrderColumn) + "::bigint AS ord, " + col("s", j.SuccessColumn) + " IS TRUE AS ok, " +
 		col("s", j.DurationColumn) + "::float8 AS dur FROM " + q.from("s") + " WHERE " + q.scope("s") + " AND " + q.jid("s") +
 		" = ANY(ARRAY(SELECT DISTINCT * FROM (" + q.journeyIDsBetween(lo, hi) + ") AS ids(jid)))) r" +
 		" GROUP BY r.jid HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
-		"sigs AS (SELECT stepset, failed" + sigOvers + ", count(*) AS n FROM jr GROUP BY stepset, failed" + sigOvers + "), " +
+		"sigs AS (SELECT steps AS stepset, failed" + sigOvers + ", count(*) AS n FROM jr GROUP BY steps, failed" + sigOvers + "), " +
 		"steps AS (SELECT u.step, min(u.ord) AS ord, array_agg(u.dur) AS durs, row_number() OVER (ORDER BY min(u.ord), u.step) AS k" +
 		" FROM (SELECT unnest(jr.steps) AS step, unnest(jr.ords) AS ord, unnest(jr.durs) AS dur FROM jr) u GROUP BY u.step) " +
 		"SELECT s.step, s.ord, c.reached, c.reached - c.failed, c.over, coalesce(d.n, 0)," +
