@@ -73,10 +73,10 @@ describe('DataSource', () => {
       { service: 'checkout' },
     ],
     [
-      'queries every service for a multi-value variable with several values picked',
+      'sends the values of a multi-value variable with several values picked as a list',
       { service: '$several', slo: '$several' },
       {},
-      { service: '', slo: '' },
+      { service: '', services: ['checkout', 'search'], slo: '', slos: ['checkout', 'search'] },
     ],
   ])('applyTemplateVariables %s', (_, input, scopedVars, expected) => {
     const original = query({ windows: ['5m', '1h'], ...input });

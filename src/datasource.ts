@@ -36,11 +36,22 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
   }
 
   applyTemplateVariables(query: SLOGuardQuery, scopedVars: ScopedVars): SLOGuardQuery {
-    return {
-      ...query,
-      service: query.service ? this.interpolate(query.service, scopedVars) : query.service,
-      slo: query.slo ? this.interpolate(query.slo, scopedVars) : query.slo,
-    };
+    const out = { ...query };
+    if (query.service) {
+      const { name, names } = templateNames(query.service, scopedVars);
+      out.service = name;
+      if (names) {
+        out.services = names;
+      }
+    }
+    if (query.slo) {
+      const { name, names } = templateNames(query.slo, scopedVars);
+      out.slo = name;
+      if (names) {
+        out.slos = names;
+      }
+    }
+    return out;
   }
 
   filterQuery(query: SLOGuardQuery): boolean {
@@ -62,22 +73,37 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
   }
 
   /**
-   * interpolate replaces template variables in a service or SLO name. The backend takes one
-   * name, or none for all: a variable with one value gives that value, a variable with several
-   * values (several picked, or All) gives "" so the query covers every service (or SLO). For a
-   * panel per value, repeat the panel by the variable: each repetition has one value.
+   * interpolate replaces template variables in a service or SLO name for a resource call, which
+   * takes one name, or none for all: a variable with several values gives "" (all).
    */
   private interpolate(value: string, scopedVars: ScopedVars): string {
     return getTemplateSrv().replace(value, scopedVars, singleValue);
   }
 }
 
-/** singleValue formats a template variable's value for a backend field that takes one name. */
+/** singleValue formats a template variable's value for a field that takes one name. */
 export function singleValue(value: string | string[]): string {
   if (!Array.isArray(value)) {
     return value;
   }
   return value.length === 1 ? value[0] : '';
+}
+
+/**
+ * templateNames replaces template variables in a query's service or SLO field: one name, or,
+ * for a multi-value variable with several values picked (or All), no name and the values as a
+ * list, which the backend reads from the services or slos field.
+ */
+export function templateNames(text: string, scopedVars: ScopedVars): { name: string; names?: string[] } {
+  let names: string[] | undefined;
+  const name = getTemplateSrv().replace(text, scopedVars, (value: string | string[]) => {
+    if (Array.isArray(value) && value.length > 1) {
+      names = value;
+      return '';
+    }
+    return singleValue(value);
+  });
+  return names ? { name: '', names } : { name };
 }
 
 /**

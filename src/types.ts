@@ -31,6 +31,12 @@ export interface SLOGuardQuery extends DataQuery {
   queryType: QueryType;
   service?: string;
   slo?: string;
+  /**
+   * The values of a multi-value template variable in service or slo, set by
+   * applyTemplateVariables (the editors set service and slo only).
+   */
+  services?: string[];
+  slos?: string[];
   /** burn_rate's look-back windows, e.g. ["5m", "1h"]; empty: the backend's six windows. */
   windows?: string[];
   /** sli's rolling window (at most 1d); empty: 5m. */

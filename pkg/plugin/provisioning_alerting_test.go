@@ -101,7 +101,7 @@ func TestProvisionedAlertRulesMirrorTheSLORules(t *testing.T) {
 		}
 		a, b, c := r.Data[0], r.Data[1], r.Data[2]
 		ma, mb := a.model(t), b.model(t)
-		s, err := selectSLOs(cfg, ma.Service, ma.SLO)
+		s, err := selectSLOs(cfg, names(ma.Service, nil), names(ma.SLO, nil))
 		if err != nil || len(s) != 1 || mb.Service != ma.Service || mb.SLO != ma.SLO {
 			t.Errorf("%s: A and B must select the same single SLO (%v)", what, err)
 			continue

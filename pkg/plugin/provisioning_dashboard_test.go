@@ -129,7 +129,7 @@ func checkTarget(t *testing.T, what string, cfg *slo.Config, raw json.RawMessage
 	if _, ok := queryHandlers[q.QueryType]; !ok {
 		t.Errorf("%s: query type %q is none of the plugin's %v", what, q.QueryType, queryTypes())
 	}
-	if _, err := selectSLOs(cfg, interpolate(q.Service, vars), interpolate(q.SLO, vars)); err != nil {
+	if _, err := selectSLOs(cfg, names(interpolate(q.Service, vars), nil), names(interpolate(q.SLO, vars), nil)); err != nil {
 		t.Errorf("%s: %v", what, err)
 	}
 	if _, err := parseWindows("windows", q.Windows, nil); err != nil {

@@ -25,6 +25,10 @@ type queryModel struct {
 	QueryType string `json:"queryType"`
 	Service   string `json:"service"`
 	SLO       string `json:"slo"`
+	// Services and SLOs add names to Service and SLO: the values of a multi-value template
+	// variable (the front end sends several picked values here).
+	Services []string `json:"services"`
+	SLOs     []string `json:"slos"`
 	// Windows are burn_rate's look-back windows ("5m", "1h"); empty: defaultBurnRateWindows.
 	Windows []string `json:"windows"`
 	// Window is sli's rolling window ("5m" when empty).
@@ -145,42 +149,62 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery, loaded load
 	if loaded.cfg == nil {
 		return badRequest("SLO config: " + joinDiags(loaded.diags.Errors()))
 	}
-	slos, err := selectSLOs(loaded.cfg, m.Service, m.SLO)
+	slos, err := selectSLOs(loaded.cfg, names(m.Service, m.Services), names(m.SLO, m.SLOs))
 	if err != nil {
 		return badRequest(err.Error())
 	}
 	return h(ctx, d, queryRequest{query: q, model: m, slos: slos, config: loaded.cfg, fromAlert: fromAlert})
 }
 
-// selectSLOs picks the SLOs a query names; empty names select all.
-func selectSLOs(cfg *slo.Config, service, name string) ([]slo.SLO, error) {
+// selectSLOs picks the SLOs of services named names; no services select every service, no
+// names every SLO of the selected services. Every service and name given must exist.
+func selectSLOs(cfg *slo.Config, services, names []string) ([]slo.SLO, error) {
+	for _, name := range services {
+		if !slices.ContainsFunc(cfg.Services, func(s slo.Service) bool { return s.Name == name }) {
+			return nil, fmt.Errorf("service: no service %q in the SLO config", name)
+		}
+	}
 	var out []slo.SLO
-	serviceFound := service == ""
+	matched := map[string]bool{}
 	for _, s := range cfg.Services {
-		if service != "" && s.Name != service {
+		if len(services) > 0 && !slices.Contains(services, s.Name) {
 			continue
 		}
-		serviceFound = true
 		for _, o := range s.SLOs {
-			if name == "" || o.Name == name {
+			if len(names) == 0 || slices.Contains(names, o.Name) {
 				out = append(out, o)
+				matched[o.Name] = true
 			}
 		}
 	}
-	switch {
-	case !serviceFound:
-		return nil, fmt.Errorf("service: no service %q in the SLO config", service)
-	case name != "" && len(out) == 0:
-		return nil, fmt.Errorf("slo: no SLO %q in the SLO config%s", name, forService(service))
+	for _, name := range names {
+		if !matched[name] {
+			return nil, fmt.Errorf("slo: no SLO %q in the SLO config%s", name, forService(services))
+		}
 	}
 	return out, nil
 }
 
-func forService(service string) string {
-	if service == "" {
-		return ""
+// names is the list form of a query's one name (service or slo) and its list (services or
+// slos, a multi-value template variable): the non-empty ones, without duplicates.
+func names(one string, list []string) []string {
+	var out []string
+	for _, n := range append([]string{one}, list...) {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
 	}
-	return fmt.Sprintf(" for service %q", service)
+	return out
+}
+
+func forService(services []string) string {
+	switch len(services) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" for service %q", services[0])
+	}
+	return fmt.Sprintf(" for services %q", services)
 }
 
 func queryTypes() []string {

@@ -55,7 +55,7 @@ func (d *Datasource) handleSLOs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	slos, err := selectSLOs(cfg, r.URL.Query().Get("service"), "")
+	slos, err := selectSLOs(cfg, names(r.URL.Query().Get("service"), nil), nil)
 	if err != nil {
 		writeError(w, http.StatusNotFound, err.Error())
 		return
