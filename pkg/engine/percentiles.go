@@ -38,22 +38,15 @@ func (e *Engine) PercentileSeries(ctx context.Context, s slo.SLO, from, to time.
 	if s.Type != slo.Latency {
 		return nil, fmt.Errorf("percentile series of %s: %w: %s", s.ID(), ErrType, s.Type)
 	}
-	if from.IsZero() || to.IsZero() || to.Before(from) {
-		return nil, fmt.Errorf("percentile series of %s: %w: %s to %s", s.ID(), ErrRange, from, to)
-	}
-	if step < time.Minute || step%time.Minute != 0 {
-		return nil, fmt.Errorf("percentile series of %s: %w: %s is not a whole number of minutes", s.ID(), ErrStep, step)
+	first, n, err := seriesPoints("percentile series of "+s.ID(), from, to, step)
+	if err != nil {
+		return nil, err
 	}
 	if window <= 0 {
 		return nil, fmt.Errorf("percentile series of %s: %w: %s", s.ID(), ErrWindow, window)
 	}
-	first, last := ceilMinute(instant(from)), instant(to)
-	if last.Before(first) {
+	if n == 0 {
 		return nil, nil
-	}
-	n := int(last.Sub(first)/step) + 1
-	if n > MaxSeriesPoints {
-		return nil, fmt.Errorf("percentile series of %s: %w: %d points, at most %d; use a longer step", s.ID(), ErrStep, n, MaxSeriesPoints)
 	}
 	def, err := e.SeriesOf(s)
 	if err != nil {

@@ -30,23 +30,16 @@ type SeriesPoint struct {
 // equal Status at the same instants, but are computed in one pass: one minute-bounded count
 // over [first point - longest window, last point) and prefix sums, never a query per point.
 func (e *Engine) Series(ctx context.Context, s slo.SLO, from, to time.Time, step time.Duration, windows []time.Duration) ([]SeriesPoint, error) {
-	if from.IsZero() || to.IsZero() || to.Before(from) {
-		return nil, fmt.Errorf("series of %s: %w: %s to %s", s.ID(), ErrRange, from, to)
-	}
-	if step < time.Minute || step%time.Minute != 0 {
-		return nil, fmt.Errorf("series of %s: %w: %s is not a whole number of minutes", s.ID(), ErrStep, step)
+	first, n, err := seriesPoints("series of "+s.ID(), from, to, step)
+	if err != nil {
+		return nil, err
 	}
 	ws, err := burnWindows(s, windows)
 	if err != nil {
 		return nil, err
 	}
-	first, last := ceilMinute(instant(from)), instant(to)
-	if last.Before(first) {
+	if n == 0 {
 		return nil, nil
-	}
-	n := int(last.Sub(first)/step) + 1
-	if n > MaxSeriesPoints {
-		return nil, fmt.Errorf("series of %s: %w: %d points, at most %d; use a longer step", s.ID(), ErrStep, n, MaxSeriesPoints)
 	}
 	per := 1 + len(ws)
 	ranges := make([]store.Range, 0, n*per)
@@ -67,4 +60,25 @@ func (e *Engine) Series(ctx context.Context, s slo.SLO, from, to time.Time, step
 		out[i] = evaluate(s, first.Add(time.Duration(i)*step), c[0], ws, c[1:])
 	}
 	return out, nil
+}
+
+// seriesPoints checks a series' from, to and step (what names the series in errors) and
+// returns its first point, the first whole minute at or after from, and how many points
+// step apart fall at or before to (0: none), at most MaxSeriesPoints.
+func seriesPoints(what string, from, to time.Time, step time.Duration) (time.Time, int, error) {
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return time.Time{}, 0, fmt.Errorf("%s: %w: %s to %s", what, ErrRange, from, to)
+	}
+	if step < time.Minute || step%time.Minute != 0 {
+		return time.Time{}, 0, fmt.Errorf("%s: %w: %s is not a whole number of minutes", what, ErrStep, step)
+	}
+	first, last := ceilMinute(instant(from)), instant(to)
+	if last.Before(first) {
+		return first, 0, nil
+	}
+	n := int(last.Sub(first)/step) + 1
+	if n > MaxSeriesPoints {
+		return time.Time{}, 0, fmt.Errorf("%s: %w: %d points, at most %d; use a longer step", what, ErrStep, n, MaxSeriesPoints)
+	}
+	return first, n, nil
 }

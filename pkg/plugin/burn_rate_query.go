@@ -57,7 +57,7 @@ func burnRateQuery(ctx context.Context, d *Datasource, r queryRequest) backend.D
 
 // burnRateInstant is burn_rate's numeric answer: every SLO's burn rate over each window
 // ending at the range's end, counted exactly as Status counts them (engine.Counts and
-// slo.BurnRate), in one numeric-wide frame.
+// slo.BurnRate; windowCounts at the one point at), in one numeric-wide frame.
 func burnRateInstant(ctx context.Context, d *Datasource, r queryRequest, windows []time.Duration) backend.DataResponse {
 	at := r.query.TimeRange.To
 	if at.IsZero() {
@@ -72,18 +72,14 @@ func burnRateInstant(ctx context.Context, d *Datasource, r queryRequest, windows
 	}
 	perSLO := make([][]numericValue, len(r.slos))
 	err = eachSLO(ctx, r.slos, func(ctx context.Context, i int, s slo.SLO) error {
-		ranges := make([]engine.Range, len(windows))
-		for j, w := range windows {
-			ranges[j] = engine.Range{From: at.Add(-w), To: at}
-		}
-		counts, err := eng.Counts(ctx, s, ranges...)
+		perWindow, err := windowCounts(ctx, eng, grid{first: at, last: at, n: 1}, s, windows)
 		if err != nil {
 			return fmt.Errorf("burn rates of %s: %w", s.ID(), err)
 		}
 		for j, w := range windows {
 			perSLO[i] = append(perSLO[i], numericValue{
 				labels: sloLabels(s, labelWindow, slo.FormatWindow(w)),
-				value:  floatPtr(slo.BurnRate(counts[j], s.Objective)),
+				value:  floatPtr(slo.BurnRate(perWindow[j][0], s.Objective)),
 			})
 		}
 		return nil

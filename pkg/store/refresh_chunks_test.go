@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sloguard/sloguard/pkg/slo"
 	"github.com/sloguard/sloguard/pkg/store"
 	"github.com/sloguard/sloguard/pkg/store/storetest"
@@ -244,13 +242,6 @@ func TestConcurrentChunkedRefreshesCountOnce(t *testing.T) {
 	if res := refresh(t, db, def, t0.Add(3*time.Hour)); !res.CaughtUp {
 		t.Fatalf("final refresh = %+v", res)
 	}
-	var good, valid int64
-	if err := db.Pool.QueryRow(context.Background(), "SELECT sum(good), sum(valid) FROM "+pgx.Identifier{db.PluginSchema, "sli_rollup"}.Sanitize()+
-		" WHERE series = $1", def.Key()).Scan(&good, &valid); err != nil {
-		t.Fatal(err)
-	}
-	if good != 80 || valid != 120 {
-		t.Errorf("rollups sum to %d/%d, want 80/120", good, valid)
-	}
+	checkRollupSums(t, db, def, 80, 120)
 	checkRunningTotals(t, db)
 }

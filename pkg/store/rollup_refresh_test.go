@@ -211,15 +211,21 @@ func TestConcurrentRefreshesCountOnce(t *testing.T) {
 		}
 	}
 	refresh(t, db, def, t0.Add(40*time.Minute))
+	checkRollupSums(t, db, def, 20, 30)
+	checkRunningTotals(t, db)
+}
+
+// checkRollupSums checks that def's rollup minutes sum to good/valid: every row counted once.
+func checkRollupSums(t *testing.T, db *storetest.DB, def store.Series, wantGood, wantValid int64) {
+	t.Helper()
 	var good, valid int64
 	if err := db.Pool.QueryRow(context.Background(), "SELECT sum(good), sum(valid) FROM "+pgx.Identifier{db.PluginSchema, "sli_rollup"}.Sanitize()+
 		" WHERE series = $1", def.Key()).Scan(&good, &valid); err != nil {
 		t.Fatal(err)
 	}
-	if good != 20 || valid != 30 {
-		t.Errorf("rollups sum to %d/%d, want 20/30", good, valid)
+	if good != wantGood || valid != wantValid {
+		t.Errorf("rollups sum to %d/%d, want %d/%d", good, valid, wantGood, wantValid)
 	}
-	checkRunningTotals(t, db)
 }
 
 func TestRefreshRewritesRunningTotalsFromTheFirstChangedMinute(t *testing.T) {
