@@ -1,19 +1,13 @@
-import {
-  AnnotationQuery,
-  CoreApp,
-  DataSourceInstanceSettings,
-  FieldType,
-  ScopedVars,
-  toDataFrame,
-} from '@grafana/data';
+import { AnnotationQuery, CoreApp, FieldType, ScopedVars, toDataFrame } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 import { setTemplateSrv } from '@grafana/runtime';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
-import { DataSource, singleValue } from './datasource';
+import { singleValue } from './datasource';
 import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
+import { testDataSource } from './test/datasource';
 import { fakeTemplateSrv } from './test/templateSrv';
-import { SLOGuardOptions, SLOGuardQuery, SLOInfo } from './types';
+import { SLOGuardQuery, SLOInfo } from './types';
 
 beforeEach(() => {
   setTemplateSrv(
@@ -27,19 +21,12 @@ beforeEach(() => {
   );
 });
 
-const instanceSettings = {
-  uid: 'sloguard',
-  type: 'sloguard-slo-datasource',
-  name: 'SLOGuard',
-  jsonData: {},
-} as unknown as DataSourceInstanceSettings<SLOGuardOptions>;
-
 function query(overrides: Partial<SLOGuardQuery> = {}): SLOGuardQuery {
   return { refId: 'A', queryType: 'slo_status', ...overrides };
 }
 
 describe('DataSource', () => {
-  const ds = new DataSource(instanceSettings);
+  const ds = testDataSource();
 
   it('defaults new queries to the slo_status query type', () => {
     expect(ds.getDefaultQuery(CoreApp.PanelEditor)).toEqual({ queryType: 'slo_status' });
@@ -104,7 +91,7 @@ describe('DataSource', () => {
 });
 
 describe('DataSource annotations', () => {
-  const ds = new DataSource(instanceSettings);
+  const ds = testDataSource();
   const annotation = (target?: Partial<SLOGuardQuery>) =>
     ({ name: 'SLO incidents', enable: true, iconColor: 'red', target }) as AnnotationQuery<SLOGuardQuery>;
 
@@ -205,7 +192,7 @@ describe('singleValue', () => {
 });
 
 describe('DataSource resources', () => {
-  const ds = new DataSource(instanceSettings);
+  const ds = testDataSource();
   let backend: FakeBackendSrv;
   const slos: SLOInfo[] = [
     {

@@ -1,19 +1,14 @@
-import { DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings } from '@grafana/data';
+import { DataQueryRequest, DataQueryResponse } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-import { DataSource } from './datasource';
 import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
+import { testDataSource } from './test/datasource';
 import { fakeTemplateSrv } from './test/templateSrv';
-import { SLOGuardOptions, SLOGuardVariableQuery, SLOInfo } from './types';
+import { SLOGuardVariableQuery, SLOInfo } from './types';
 import { SLOGuardVariableSupport, variableValues } from './variables';
 
-const ds = new DataSource({
-  uid: 'sloguard',
-  type: 'sloguard-slo-datasource',
-  name: 'SLOGuard',
-  jsonData: {},
-} as unknown as DataSourceInstanceSettings<SLOGuardOptions>);
+const ds = testDataSource();
 
 const SLOS: SLOInfo[] = [
   slo('payment_service', 'availability'),

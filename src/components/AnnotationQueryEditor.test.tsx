@@ -1,21 +1,15 @@
 import React from 'react';
-import { DataSourceInstanceSettings } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
-import { act, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { DataSource } from '../datasource';
 import { resourcePath, useFakeBackend } from '../test/backendSrv';
+import { answered, testDataSource } from '../test/datasource';
 import { fakeTemplateSrv } from '../test/templateSrv';
-import { SLOGuardOptions, SLOGuardQuery } from '../types';
+import { SLOGuardQuery } from '../types';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
 
-const datasource = new DataSource({
-  uid: 'sloguard',
-  type: 'sloguard-slo-datasource',
-  name: 'SLOGuard',
-  jsonData: {},
-} as unknown as DataSourceInstanceSettings<SLOGuardOptions>);
+const datasource = testDataSource();
 
 describe('AnnotationQueryEditor', () => {
   beforeEach(() => {
@@ -45,9 +39,7 @@ describe('AnnotationQueryEditor', () => {
     const onChange = jest.fn();
     const full = { refId: 'Anno', ...query } as SLOGuardQuery;
     render(<AnnotationQueryEditor datasource={datasource} query={full} onChange={onChange} onRunQuery={jest.fn()} />);
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    await answered();
     return onChange;
   }
 

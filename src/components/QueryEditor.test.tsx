@@ -1,13 +1,12 @@
 import React from 'react';
-import { DataSourceInstanceSettings } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { DataSource } from '../datasource';
 import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from '../test/backendSrv';
+import { answered, testDataSource } from '../test/datasource';
 import { fakeTemplateSrv } from '../test/templateSrv';
-import { QueryType, ServiceInfo, SLOGuardOptions, SLOGuardQuery, SLOInfo } from '../types';
+import { QueryType, ServiceInfo, SLOGuardQuery, SLOInfo } from '../types';
 import { QUERY_TYPES, QueryEditor } from './QueryEditor';
 
 const SERVICES: ServiceInfo[] = [
@@ -25,12 +24,7 @@ function slo(service: string, name: string): SLOInfo {
   return { service, slo: name, sliType: 'success_rate', objective: 0.999, window: '30d', alertRules: [] };
 }
 
-const datasource = new DataSource({
-  uid: 'sloguard',
-  type: 'sloguard-slo-datasource',
-  name: 'SLOGuard',
-  jsonData: {},
-} as unknown as DataSourceInstanceSettings<SLOGuardOptions>);
+const datasource = testDataSource();
 
 /** sloRequests are the services asked for in GET slos, "" for all. */
 function sloRequests(): string[] {
@@ -47,13 +41,6 @@ async function setup(query: Partial<SLOGuardQuery> = {}) {
   render(<QueryEditor datasource={datasource} query={fullQuery} onChange={onChange} onRunQuery={onRunQuery} />);
   await answered();
   return { onChange, onRunQuery, query: fullQuery };
-}
-
-/** answered waits for the fake backend's answers (resolved promises) to reach the editor. */
-async function answered() {
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  });
 }
 
 let fakeBackend: FakeBackendSrv;

@@ -1,29 +1,21 @@
 import React from 'react';
-import { DataSourceInstanceSettings } from '@grafana/data';
 import { setTemplateSrv } from '@grafana/runtime';
-import { act, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { DataSource } from '../datasource';
 import { resourcePath, useFakeBackend } from '../test/backendSrv';
+import { answered, testDataSource } from '../test/datasource';
 import { fakeTemplateSrv } from '../test/templateSrv';
-import { SLOGuardOptions, SLOGuardVariableQuery } from '../types';
+import { SLOGuardVariableQuery } from '../types';
 import { VariableQueryEditor } from './VariableQueryEditor';
 
-const datasource = new DataSource({
-  uid: 'sloguard',
-  type: 'sloguard-slo-datasource',
-  name: 'SLOGuard',
-  jsonData: {},
-} as unknown as DataSourceInstanceSettings<SLOGuardOptions>);
+const datasource = testDataSource();
 
 async function setup(query: Partial<SLOGuardVariableQuery>) {
   const onChange = jest.fn();
   const full = { refId: 'variable', ...query } as SLOGuardVariableQuery;
   render(<VariableQueryEditor datasource={datasource} query={full} onChange={onChange} onRunQuery={jest.fn()} />);
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  });
+  await answered();
   return { onChange, query: full };
 }
 
