@@ -120,8 +120,7 @@ func (d *Detector) incidents(ctx context.Context, tx pgx.Tx, s slo.SLO, rules ma
 	if len(out.Events) == 0 {
 		return nil
 	}
-	alerts := out.Alerts
-	open, err := openIncident(ctx, tx, d.schema, s.ID(), alerts, now)
+	open, err := openIncident(ctx, tx, d.schema, s.ID(), out.Alerts, now)
 	if err != nil {
 		return err
 	}
@@ -129,7 +128,7 @@ func (d *Detector) incidents(ctx context.Context, tx pgx.Tx, s slo.SLO, rules ma
 	switch dec.Action {
 	case incident.ActionOpen, incident.ActionJoin:
 		in := dec.Incident
-		in.Describe(s, snapshot(rules[ruleOf(in.AlertID, alerts)], st))
+		in.Describe(s, snapshot(rules[ruleOf(in.AlertID, out.Alerts)], st))
 		// The opening alert first, then every alert that joined: OpenOrJoin records each once
 		// and raises the stored severity to the incident's.
 		var id int64

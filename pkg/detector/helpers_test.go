@@ -3,9 +3,11 @@ package detector
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +22,6 @@ import (
 
 const (
 	testAlertID = "payment_service/availability/fast_burn"
-	testSLOID   = "payment_service/availability"
 	routingKey  = "0123456789abcdef0123456789abcdef"
 )
 
@@ -221,6 +222,44 @@ type testLogger struct{ t *testing.T }
 func (l testLogger) Info(msg string, kv ...any)  { l.t.Log(append([]any{"INFO", msg}, kv...)...) }
 func (l testLogger) Warn(msg string, kv ...any)  { l.t.Log(append([]any{"WARN", msg}, kv...)...) }
 func (l testLogger) Error(msg string, kv ...any) { l.t.Log(append([]any{"ERROR", msg}, kv...)...) }
+
+// recLogger records every line: level, msg and the key-values formatted with %v.
+type recLogger struct {
+	mu    sync.Mutex
+	lines []string
+	hook  func(msg string, kv []any)
+}
+
+func (l *recLogger) rec(level, msg string, kv []any) {
+	l.mu.Lock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, kv))
+	hook := l.hook
+	l.mu.Unlock()
+	if hook != nil {
+		hook(msg, kv)
+	}
+}
+
+func (l *recLogger) Info(msg string, kv ...any)  { l.rec("INFO", msg, kv) }
+func (l *recLogger) Warn(msg string, kv ...any)  { l.rec("WARN", msg, kv) }
+func (l *recLogger) Error(msg string, kv ...any) { l.rec("ERROR", msg, kv) }
+
+func (l *recLogger) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
+// count returns how many recorded lines contain sub.
+func (l *recLogger) count(sub string) int {
+	n := 0
+	for _, line := range l.all() {
+		if strings.Contains(line, sub) {
+			n++
+		}
+	}
+	return n
+}
 
 func outboxRows(t *testing.T, e *env) []store.OutboxRow {
 	t.Helper()

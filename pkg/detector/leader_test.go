@@ -2,38 +2,9 @@ package detector
 
 import (
 	"context"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// recordingLogger keeps the messages logged, for tests that wait on the loop's events.
-type recordingLogger struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *recordingLogger) add(msg string) {
-	l.mu.Lock()
-	l.msgs = append(l.msgs, msg)
-	l.mu.Unlock()
-}
-func (l *recordingLogger) Info(msg string, _ ...any)  { l.add(msg) }
-func (l *recordingLogger) Warn(msg string, _ ...any)  { l.add(msg) }
-func (l *recordingLogger) Error(msg string, _ ...any) { l.add(msg) }
-
-func (l *recordingLogger) count(sub string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, m := range l.msgs {
-		if strings.Contains(m, sub) {
-			n++
-		}
-	}
-	return n
-}
 
 // lockHolder returns the backend pid holding the detector lock of schema, 0 when none.
 func lockHolder(t *testing.T, e *env) int {
@@ -54,7 +25,7 @@ func TestLeaderThatLosesItsConnectionStepsDownAndRetakesTheLock(t *testing.T) {
 	e := newEnv(t)
 	e.traffic(t, 0, 60, 100, false)
 	e.at(60)
-	log := &recordingLogger{}
+	log := &recLogger{}
 	d := e.detector(t, func(o *Options) { o.Interval = 20 * time.Millisecond; o.Logger = log })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,6 @@ import (
 	"github.com/sloguard/sloguard/pkg/notify/slack"
 	"github.com/sloguard/sloguard/pkg/store"
 )
-
-// recLogger records every line: level, msg and the key-values formatted with %v.
-type recLogger struct {
-	mu    sync.Mutex
-	lines []string
-	hook  func(msg string, kv []any)
-}
-
-func (l *recLogger) rec(level, msg string, kv []any) {
-	l.mu.Lock()
-	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, kv))
-	hook := l.hook
-	l.mu.Unlock()
-	if hook != nil {
-		hook(msg, kv)
-	}
-}
-
-func (l *recLogger) Info(msg string, kv ...any)  { l.rec("INFO", msg, kv) }
-func (l *recLogger) Warn(msg string, kv ...any)  { l.rec("WARN", msg, kv) }
-func (l *recLogger) Error(msg string, kv ...any) { l.rec("ERROR", msg, kv) }
-
-func (l *recLogger) all() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines...)
-}
 
 // closedPort returns a 127.0.0.1 port nothing listens on.
 func closedPort(t *testing.T) int {

@@ -97,7 +97,7 @@ func Decide(open *Incident, events []AlertEvent, at time.Time) Decision {
 	if joined {
 		return Decision{Action: ActionJoin, Incident: in, Added: slices.Clone(in.Timeline[n:])}
 	}
-	if len(firing) == 0 && len(resolved) > 0 && !anyOthersFiring(resolved) {
+	if len(firing) == 0 && len(resolved) > 0 && !slices.ContainsFunc(resolved, func(e AlertEvent) bool { return e.OthersFiring }) {
 		in.Status, in.ResolvedAt = StatusResolved, at
 		in.Timeline = append(in.Timeline, TimelineEvent{Kind: EventResolved, At: at,
 			AlertID: resolved[len(resolved)-1].AlertID, Severity: in.Severity})
@@ -123,13 +123,4 @@ func openIncident(firing []AlertEvent, at time.Time) Decision {
 	}
 	in.Timeline = []TimelineEvent{{Kind: EventOpened, At: at, AlertID: first.AlertID, Severity: in.Severity}}
 	return Decision{Action: ActionOpen, Incident: in, Added: slices.Clone(in.Timeline)}
-}
-
-func anyOthersFiring(events []AlertEvent) bool {
-	for _, e := range events {
-		if e.OthersFiring {
-			return true
-		}
-	}
-	return false
 }

@@ -1,7 +1,6 @@
 package incident
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -144,9 +143,6 @@ func TestDecideOpensWithTheAlertAndTimes(t *testing.T) {
 	if len(d.Added) != 1 || d.Added[0].Kind != EventOpened || !d.Added[0].At.Equal(t0) {
 		t.Fatalf("added = %+v", d.Added)
 	}
-	if want := sloID + "/2025-03-01T12:00:00Z"; in.Key() != want {
-		t.Errorf("key = %q, want %q", in.Key(), want)
-	}
 	r := Decide(in, []AlertEvent{resolved("fast_burn", slo.AlertCritical, true, false)}, t0.Add(time.Hour))
 	if r.Incident.Status != StatusResolved || !r.Incident.ResolvedAt.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("resolved incident = %+v", r.Incident)
@@ -186,25 +182,5 @@ func TestDecideNeverReopensAResolvedIncident(t *testing.T) {
 	d := Decide(in, []AlertEvent{firing("fast_burn", slo.AlertCritical, true)}, t0.Add(time.Hour))
 	if d.Action != ActionOpen || d.Incident == in || !d.Incident.OpenedAt.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("decision = %+v", d)
-	}
-}
-
-func TestNotificationRecordsSentOrFailed(t *testing.T) {
-	tests := []struct {
-		name   string
-		err    error
-		kind   EventKind
-		detail string
-	}{
-		{"a delivered notification is sent", nil, EventNotificationSent, ""},
-		{"an undeliverable notification failed with its error", errors.New("slack: 500"), EventNotificationFailed, "slack: 500"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := Notification(t0, "a", slo.ChannelSlack, tt.err)
-			if e.Kind != tt.kind || e.Detail != tt.detail || e.Channel != slo.ChannelSlack || !e.At.Equal(t0) {
-				t.Errorf("event = %+v", e)
-			}
-		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sloguard/sloguard/pkg/alerting"
 	"github.com/sloguard/sloguard/pkg/slo"
 )
 
@@ -21,11 +22,9 @@ type EventKind string
 
 // The timeline entry kinds.
 const (
-	EventOpened             EventKind = "opened"
-	EventNotificationSent   EventKind = "notification_sent"
-	EventNotificationFailed EventKind = "notification_failed"
-	EventEscalated          EventKind = "escalated"
-	EventResolved           EventKind = "resolved"
+	EventOpened    EventKind = "opened"
+	EventEscalated EventKind = "escalated"
+	EventResolved  EventKind = "resolved"
 )
 
 // TimelineEvent is one entry of an incident's timeline.
@@ -72,12 +71,6 @@ type Incident struct {
 	Timeline   []TimelineEvent
 }
 
-// Key returns "sloID/opened at (RFC 3339, UTC)", stable across cycles and restarts: the
-// store's dedup key for the incident.
-func (in Incident) Key() string {
-	return in.SLOID + "/" + in.OpenedAt.UTC().Format(time.RFC3339Nano)
-}
-
 // Describe sets the incident's service, SLO, title and description from s and snap.
 func (in *Incident) Describe(s slo.SLO, snap Snapshot) {
 	in.Service, in.SLO = s.Service, s.Name
@@ -90,17 +83,6 @@ func (in Incident) HasAlert(id string) bool {
 	return slices.ContainsFunc(in.Alerts, func(a AlertRef) bool { return a.ID == id })
 }
 
-// Notification returns the timeline entry of a notification of alertID on channel at at:
-// notification_sent when err is nil, notification_failed with the error text otherwise. The
-// error must not carry secrets (the notifiers redact them).
-func Notification(at time.Time, alertID, channel string, err error) TimelineEvent {
-	e := TimelineEvent{Kind: EventNotificationSent, At: at, AlertID: alertID, Channel: channel}
-	if err != nil {
-		e.Kind, e.Detail = EventNotificationFailed, err.Error()
-	}
-	return e
-}
-
 // clone returns a deep copy of in, so that Decide never mutates its input.
 func (in *Incident) clone() *Incident {
 	c := *in
@@ -109,20 +91,5 @@ func (in *Incident) clone() *Incident {
 	return &c
 }
 
-// severityRank orders severities, most urgent first; unknown ones rank last.
-func severityRank(s string) int {
-	switch s {
-	case slo.AlertCritical:
-		return 0
-	case slo.AlertMajor:
-		return 1
-	case slo.AlertWarning:
-		return 2
-	case slo.AlertInfo:
-		return 3
-	}
-	return 4
-}
-
 // higher reports whether severity a is more urgent than b.
-func higher(a, b string) bool { return severityRank(a) < severityRank(b) }
+func higher(a, b string) bool { return alerting.SeverityRank(a) > alerting.SeverityRank(b) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -143,13 +144,23 @@ func trimFloat(v float64, prec int) string {
 	return s
 }
 
-// errEmpty is returned by config validation helpers for a missing required field.
-var errEmpty = errors.New("is required")
-
 // Required returns "<integration>: <field> is required" when value is empty.
 func Required(integration, field, value string) error {
 	if strings.TrimSpace(value) == "" {
-		return fmt.Errorf("%s: %s %w", integration, field, errEmpty)
+		return fmt.Errorf("%s: %s is required", integration, field)
+	}
+	return nil
+}
+
+// CheckURL accepts absolute http(s) URLs; its errors never quote the URL (it may hold a
+// secret).
+func CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a valid URL")
+	}
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
 	}
 	return nil
 }

@@ -191,9 +191,6 @@ func (p *parser) list(f field) ([]field, bool) {
 	out := make([]field, len(f.val.Content))
 	for i, it := range f.val.Content {
 		out[i] = field{path: fmt.Sprintf("%s[%d]", f.path, i), key: it, val: resolve(it)}
-		if out[i].val == nil {
-			out[i].val = it
-		}
 	}
 	return out, true
 }

@@ -67,7 +67,7 @@ func (d *demoStatus) print(ctx context.Context, w io.Writer) error {
 		}
 		var active []string
 		for _, r := range d.cfg.RulesFor(s) {
-			if a, ok := alerts[alerting.AlertID(s.ID(), r.Name)]; ok && a.State != "inactive" {
+			if a, ok := alerts[alerting.AlertID(s.ID(), r.Name)]; ok && a.State != string(alerting.StateInactive) {
 				active = append(active, fmt.Sprintf("%s %s (%s)", r.Name, a.State, a.Severity))
 			}
 		}

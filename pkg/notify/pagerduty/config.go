@@ -3,7 +3,6 @@ package pagerduty
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/sloguard/sloguard/pkg/notify"
@@ -44,9 +43,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("pagerduty: routing_key must be %d characters", routingKeyLen)
 	}
 	if c.Endpoint != "" {
-		u, err := url.Parse(c.Endpoint)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return errors.New("pagerduty: endpoint must be an absolute http(s) URL")
+		if err := notify.CheckURL(c.Endpoint); err != nil {
+			return fmt.Errorf("pagerduty: endpoint: %w", err)
 		}
 	}
 	if c.Timeout < 0 {

@@ -3,7 +3,6 @@ package slack
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/sloguard/sloguard/pkg/notify"
@@ -39,14 +38,14 @@ func (c Config) Validate() error {
 	case !hasHook && !hasToken:
 		return errors.New("slack: webhook_url or token is required")
 	case hasHook:
-		if err := checkURL(c.WebhookURL.Reveal()); err != nil {
+		if err := notify.CheckURL(c.WebhookURL.Reveal()); err != nil {
 			return fmt.Errorf("slack: webhook_url: %w", err)
 		}
 	case c.Channel == "":
 		return errors.New("slack: channel is required with token")
 	}
 	if c.APIURL != "" {
-		if err := checkURL(c.APIURL); err != nil {
+		if err := notify.CheckURL(c.APIURL); err != nil {
 			return fmt.Errorf("slack: api_url: %w", err)
 		}
 	}
@@ -60,16 +59,4 @@ func (c Config) Validate() error {
 func (c Config) String() string {
 	return fmt.Sprintf("slack.Config{WebhookURL:%s Token:%s Channel:%q APIURL:%q Timeout:%s}",
 		c.WebhookURL, c.Token, c.Channel, c.APIURL, c.Timeout)
-}
-
-// checkURL accepts absolute http(s) URLs; its errors never quote the URL.
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return errors.New("not a valid URL")
-	}
-	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return errors.New("must be an absolute http(s) URL")
-	}
-	return nil
 }

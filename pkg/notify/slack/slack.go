@@ -104,10 +104,9 @@ func (n *Notifier) Notify(ctx context.Context, msg notify.Message) (bool, error)
 		return retry, err
 	}
 	if n.api != nil && msg.Kind == notify.KindFiring && ts != "" {
-		if err := n.threads.SetThreadTS(ctx, msg.AlertID, ts); err != nil {
-			// The message is out; failing here would send it twice.
-			return false, nil
-		}
+		// The message is out; failing on a store error here would send it twice, so the
+		// error is dropped (the resolved message is then posted unthreaded).
+		_ = n.threads.SetThreadTS(ctx, msg.AlertID, ts)
 	}
 	return false, nil
 }
