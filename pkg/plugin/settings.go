@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/sloguard/sloguard/pkg/notify"
 	"github.com/sloguard/sloguard/pkg/slo"
 	"github.com/sloguard/sloguard/pkg/store"
 )
@@ -256,11 +256,7 @@ func checkHTTPURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("must be an absolute http(s) URL")
-	}
-	return nil
+	return notify.CheckURL(raw)
 }
 
 func or(v, def string) string {
