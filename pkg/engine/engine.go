@@ -236,7 +236,7 @@ func (e *Engine) JourneySteps(ctx context.Context, s slo.SLO, from, to time.Time
 	if err != nil {
 		return nil, err
 	}
-	steps, err := store.JourneySteps(ctx, e.db, def, instant(from), instant(to))
+	steps, err := store.JourneySteps(ctx, e.db, e.opts.Schema, def, instant(from), instant(to), e.opts.Grace)
 	if err != nil {
 		return nil, fmt.Errorf("journey steps of %s: %w", s.ID(), err)
 	}

@@ -22,10 +22,26 @@ func funnelConfig() *slo.Config {
 	}}
 }
 
+// The funnel is the same before the rollups are refreshed (journeys looked up by id) and
+// after (rows read by time once the longest journey is measured).
 func TestJourneyFunnelAddsConfiguredStepsNobodyReached(t *testing.T) {
+	for _, refreshed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("refreshed=%v", refreshed), func(t *testing.T) {
+			testJourneyFunnelAddsConfiguredSteps(t, refreshed)
+		})
+	}
+}
+
+func testJourneyFunnelAddsConfiguredSteps(t *testing.T, refreshed bool) {
 	e := newEnv(t, funnelConfig(), engine.Options{})
 	semanticsData(t, e)
-	steps, err := e.eng.JourneyFunnel(context.Background(), journeySLO("checkout", "checkout", 0.99, time.Hour), t0.Add(-time.Minute), t0.Add(2*time.Minute))
+	s := journeySLO("checkout", "checkout", 0.99, time.Hour)
+	if refreshed {
+		if err := e.eng.Refresh(context.Background(), s, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps, err := e.eng.JourneyFunnel(context.Background(), s, t0.Add(-time.Minute), t0.Add(2*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,11 @@ func TestJourneyStepsWithNullStepNames(t *testing.T) {
 	}
 	ctx := context.Background()
 	from, to := base, base.Add(time.Hour)
+	if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
+		t.Fatal(err)
+	}
 
-	steps, err := store.JourneySteps(ctx, db.Pool, def, from, to)
+	steps, err := store.JourneySteps(ctx, db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace)
 	if err != nil {
 		t.Fatal(err)
 	}

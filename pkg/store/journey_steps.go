@@ -32,17 +32,24 @@ type StepStats struct {
 // JourneySteps reports every step logged by the journeys of def (a journey series) that
 // started in [from, to) — the journeys its SLI counts in that window — ordered by step order,
 // then name. All rows of those journeys are read, also rows after to. One query, in a batch
-// after noJIT.
-func JourneySteps(ctx context.Context, db BatchDBTX, def Series, from, to time.Time) ([]StepStats, error) {
+// after noJIT, after reading def's rollup state in schema: once the refreshes have measured
+// the longest journey, the rows are read by time (see journeyRows), which is exact for rows
+// that arrive within grace (the engine's late-data grace) of their timestamp, as the SLI
+// counts are.
+func JourneySteps(ctx context.Context, db BatchDBTX, schema string, def Series, from, to time.Time, grace time.Duration) ([]StepStats, error) {
 	if def.Journeys == nil {
 		return nil, fmt.Errorf("journey steps of %s: not a journey series", def.Key())
+	}
+	byTime, err := journeyWindowOf(ctx, db, schema, def, from, to, grace)
+	if err != nil {
+		return nil, fmt.Errorf("journey steps of %s: %w", def.Key(), err)
 	}
 	limits := map[string]float64{}
 	for _, l := range def.Journeys.Limits {
 		limits[l.Step] = l.MaxMS
 	}
 	var out []StepStats
-	sql, args := journeyStepsSQL(def, from, to)
+	sql, args := journeyStepsSQL(def, from, to, byTime)
 	batch := &pgx.Batch{}
 	noJIT(batch)
 	// The funnel aggregates every (journey, step) of the range in memory; PostgreSQL's 4 MB
@@ -66,24 +73,37 @@ func JourneySteps(ctx context.Context, db BatchDBTX, def Series, from, to time.T
 		})
 		return err
 	})
-	err := db.SendBatch(ctx, batch).Close()
-	if err != nil {
+	if err := db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("journey steps of %s: %w", def.Key(), err)
 	}
 	return out, nil
 }
 
+// journeyWindow lets the funnel read its journeys' rows by time (see journeyRows): every
+// journey with all its rows before settled spans at most span.
+type journeyWindow struct {
+	span    time.Duration
+	settled time.Time
+}
+
+// journeyWindowOf reads def's rollup state and returns how the funnel of [from, to) may read
+// its journeys' rows by time (journeyRows), or nil to look the journeys up by id: before the
+// first refresh, before the first journey, or when a journey has lasted longer than the range
+// (reading by time would then read more than the range's rows).
+func journeyWindowOf(ctx context.Context, db DBTX, schema string, def Series, from, to time.Time, grace time.Duration) (*journeyWindow, error) {
+	st, found, err := ReadRollupState(ctx, db, schema, def)
+	if err != nil || !found || st.JourneySpan == nil || *st.JourneySpan > to.Sub(from) {
+		return nil, err
+	}
+	return &journeyWindow{span: *st.JourneySpan, settled: st.CoveredTo.Add(-grace)}, nil
+}
+
 // journeyStepsSQL: the window's journeys (by first row), then per step the counts, the
 // duration percentiles and the drop-off from the previous step.
 //
-// The cost follows the window's journeys, not the table: the candidates (journeys with a row
-// in [from, to)) come from an index-only range scan, and ALL their rows from ONE index scan of
-// the journey id index (= ANY of the candidates' array: its size is unknown to the planner,
-// which estimates a few rows and so reads them by the index, never by a scan of the table).
-// That scan returns the rows in journey order, so one sorted aggregate, without a sort, gives
-// each journey its first row (to keep those that started in the window) and its rows as
-// arrays.
-// From there:
+// journeyRows gives the rows of the journeys with a row in [from, to) (and maybe of some
+// others); one aggregate per journey gives each its first row (to keep those that started in
+// the window) and its rows as arrays. From there:
 //   - steps unnests the kept journeys' rows: per step the smallest order, the durations (for
 //     the percentiles) and the step's rank k by (order, name);
 //   - sigs groups the kept journeys by their signature (the steps they logged, those with a
@@ -93,10 +113,9 @@ func JourneySteps(ctx context.Context, db BatchDBTX, def Series, from, to time.T
 //     row per (journey, step): reached, succeeded (no failed row of s) and over budget.
 //
 // A NULL step name is ranked, as a group of its own, but not reported.
-func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
+func journeyStepsSQL(def Series, from, to time.Time, byTime *journeyWindow) (string, []any) {
 	var p params
 	q := def.bind(&p)
-	j := def.Journeys
 	lo, hi := p.add(from.UTC())+"::timestamptz", p.add(to.UTC())+"::timestamptz"
 	fr := p.add([]float64{0.5, 0.95})
 	overs, sigOvers, over := "", "", "0::bigint"
@@ -113,10 +132,7 @@ func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
 	// count, since a count tests whether a step is among a journey's.
 	sql := "WITH jr AS (SELECT array_agg(r.step) AS steps, array_agg(r.ord) AS ords, array_agg(r.dur) AS durs," +
 		" array_agg(r.step) FILTER (WHERE NOT r.ok) AS failed" + overs +
-		" FROM (SELECT " + q.jid("s") + " AS jid, " + q.ts("s") + " AS ts, " + col("s", j.StepColumn) + "::text AS step, " +
-		col("s", j.OrderColumn) + "::bigint AS ord, " + col("s", j.SuccessColumn) + " IS TRUE AS ok, " +
-		col("s", j.DurationColumn) + "::float8 AS dur FROM " + q.from("s") + " WHERE " + q.scope("s") + " AND " + q.jid("s") +
-		" = ANY(ARRAY(SELECT DISTINCT * FROM (" + q.journeyIDsBetween(lo, hi) + ") AS ids(jid)))) r" +
+		" FROM (" + q.journeyRows(from, to, lo, hi, byTime) + ") r" +
 		" GROUP BY r.jid HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
 		"sigs AS (SELECT steps AS stepset, failed" + sigOvers + ", count(*) AS n FROM jr GROUP BY steps, failed" + sigOvers + "), " +
 		"steps AS (SELECT u.step, min(u.ord) AS ord, array_agg(u.dur) AS durs, row_number() OVER (ORDER BY min(u.ord), u.step) AS k" +
@@ -129,6 +145,41 @@ func journeyStepsSQL(def Series, from, to time.Time) (string, []any) {
 		" AND NOT s.step = ANY(array_remove(g.stepset, NULL)) WHERE prev.k = s.k - 1) d ON true" +
 		" WHERE s.step IS NOT NULL ORDER BY s.k"
 	return sql, p.args
+}
+
+// journeyRows selects (jid, ts, step, ord, ok, dur) for every row of every journey with a row
+// in [from, to) (lo and hi: their placeholders), and maybe rows of other journeys, which
+// the funnel drops by their first row.
+//
+// Without byTime, the journeys with a row in the range come from an index-only range scan,
+// and ALL their rows from ONE index scan of the journey id index (= ANY of the candidates'
+// array: its size is unknown to the planner, which estimates a few rows and so reads them by
+// the index, never by a scan of the table). That scan returns the rows in journey order, so
+// the funnel's aggregate per journey needs no sort. Its cost is a probe per journey: in a
+// text comparison under the database's collation at every step of the index descent.
+//
+// With byTime (the rollup state's longest journey, span, is at most to - from), the rows are
+// read by time instead, from the (name, timestamp) index: a journey whose rows are all before
+// settled spans at most span, so if it started in [from, to) its rows are in
+// [from, to + span), and if it started earlier but has a row in the range, it has one in
+// [from - span, from), which shows it started earlier. So the rows are those of
+// [from - span, to + span), plus rows without a timestamp (which the id lookup finds too),
+// plus the rows outside that range of the journeys with a row at or after settled, looked up
+// by their ids: their last rows may not have been measured by a refresh yet.
+func (q *seriesSQL) journeyRows(from, to time.Time, lo, hi string, byTime *journeyWindow) string {
+	j := q.def.Journeys
+	cols := "SELECT " + q.jid("s") + " AS jid, " + q.ts("s") + " AS ts, " + col("s", j.StepColumn) + "::text AS step, " +
+		col("s", j.OrderColumn) + "::bigint AS ord, " + col("s", j.SuccessColumn) + " IS TRUE AS ok, " +
+		col("s", j.DurationColumn) + "::float8 AS dur FROM " + q.from("s") + " WHERE " + q.scope("s")
+	if byTime == nil {
+		return cols + " AND " + q.jid("s") + " = ANY(ARRAY(SELECT DISTINCT * FROM (" + q.journeyIDsBetween(lo, hi) + ") AS ids(jid)))"
+	}
+	a, b := q.p.add(from.Add(-byTime.span).UTC())+"::timestamptz", q.p.add(to.Add(byTime.span).UTC())+"::timestamptz"
+	settled := q.p.add(byTime.settled.UTC()) + "::timestamptz"
+	recent := "SELECT DISTINCT " + q.jid("jt") + " FROM " + q.from("jt") + " WHERE " + q.scope("jt") + " AND " + q.ts("jt") + " >= " + settled
+	return cols + " AND " + q.jid("s") + " IS NOT NULL AND " + q.between("s", a, b) +
+		" UNION ALL " + cols + " AND " + q.jid("s") + " IS NOT NULL AND " + q.ts("s") + " IS NULL" +
+		" UNION ALL " + cols + " AND " + q.jid("s") + " = ANY(ARRAY(" + recent + ")) AND (" + q.ts("s") + " < " + a + " OR " + q.ts("s") + " >= " + b + ")"
 }
 
 // stepLimit is the time limit of step (an SQL text expression), NULL for a step without one:

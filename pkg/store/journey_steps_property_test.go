@@ -33,33 +33,140 @@ type journeyRow struct {
 // journeys that started before the window (not counted) or go on after it (all their rows
 // counted), and rows inserted in random order. Journeys that logged the same steps
 // differently fall into different signature groups of the query; the counts must not care.
+//
+// Both ways of finding the journeys' rows are checked: by journey id (no rollups yet, or a
+// journey as long as the window), and by time once a refresh has measured the longest
+// journey. Then rows keep arriving after the refresh, within the late-data grace, as the
+// live system has them: new journeys, and later steps of journeys the refresh measured, which
+// make them longer than the measured span and must still be read whole.
 func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
-	db := storetest.New(t)
-	db.CreateLogTables(t)
 	from := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	to := from.Add(time.Hour)
-	rng := rand.New(rand.NewPCG(7, 11))
-	steps := []struct {
-		name  string
-		order int64
-	}{{"login", 1}, {"browse", 2}, {"pay", 3}, {"survey", 3}}
+	tests := []struct {
+		name string
+		// window is the funnel's range [from, from+window); journeys start in
+		// [from-window/6, from+window*4/3), with up to 12 rows 1 s to maxGap apart.
+		window, maxGap time.Duration
+		// refreshAt, if set, is how far after from the rollups are refreshed, before
+		// the arrivals (rows of the last grace before it and after it) are inserted.
+		refreshAt  time.Duration
+		wantByTime bool
+	}{
+		{name: "journeys looked up by id before any refresh", window: time.Hour, maxGap: 10 * time.Minute},
+		{name: "journeys read by time after a refresh, with arrivals since", window: 6 * time.Hour, maxGap: 10 * time.Minute,
+			refreshAt: 5 * time.Hour, wantByTime: true},
+		{name: "journeys read by time when the refresh covers the whole window", window: 6 * time.Hour, maxGap: 10 * time.Minute,
+			refreshAt: 9 * time.Hour, wantByTime: true},
+		// Journeys of up to 12 rows up to 10 minutes apart: the longest is over an hour.
+		{name: "journeys looked up by id when one lasted longer than the window", window: time.Hour, maxGap: 10 * time.Minute,
+			refreshAt: 3 * time.Hour},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.New(t)
+			db.CreateLogTables(t)
+			if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
+				t.Fatal(err)
+			}
+			def, err := store.NewSeries(journeySLO(), slo.Tables{}, checkout())
+			if err != nil {
+				t.Fatal(err)
+			}
+			to := from.Add(tt.window)
+			rng := rand.New(rand.NewPCG(7, uint64(11+i)))
+			rows := randomJourneys(rng, 400, from.Add(-tt.window/6), from.Add(tt.window*4/3), tt.maxGap)
+			if tt.refreshAt == 0 {
+				copyJourneyRows(t, db, rows)
+			} else {
+				refreshed := from.Add(tt.refreshAt)
+				settled := refreshed.Add(-store.DefaultGrace)
+				var before, after []journeyRow
+				for _, r := range rows {
+					if r.at.Before(settled) {
+						before = append(before, r)
+					} else {
+						after = append(after, r)
+					}
+				}
+				copyJourneyRows(t, db, before)
+				if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, refreshed, store.DefaultGrace, store.RefreshLimit{}); err != nil {
+					t.Fatal(err)
+				}
+				copyJourneyRows(t, db, after)
+				rows = slices.Concat(rows, laterSteps(rng, before, settled, refreshed.Add(time.Hour)))
+				copyJourneyRows(t, db, rows[len(before)+len(after):])
+			}
+			byTime, err := store.JourneyStepsByTime(ctx, db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace)
+			if err != nil || byTime != tt.wantByTime {
+				t.Fatalf("rows read by time: %v (%v), want %v", byTime, err, tt.wantByTime)
+			}
+			got, err := store.JourneySteps(ctx, db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := funnelByDefinition(rows, from, to, map[string]float64{"login": 2000})
+			if len(got) != len(want) {
+				t.Fatalf("%d steps, want %d: %+v", len(got), len(want), got)
+			}
+			for i, w := range want {
+				g := got[i]
+				if g.Step != w.Step || g.Order != w.Order || g.Reached != w.Reached || g.Succeeded != w.Succeeded ||
+					g.OverBudget != w.OverBudget || g.DropOff != w.DropOff || !closeTo(g.P50DurationMS, w.P50DurationMS) || !closeTo(g.P95DurationMS, w.P95DurationMS) {
+					t.Errorf("step %d:\n got %s\nwant %s", i, stepText(g), stepText(w))
+				}
+			}
+		})
+	}
+}
 
+// journeySteps are the steps randomJourneys logs, in order; survey shares pay's order.
+var journeySteps = []struct {
+	name  string
+	order int64
+}{{"login", 1}, {"browse", 2}, {"pay", 3}, {"survey", 3}}
+
+// randomJourneys makes n journeys starting in [first, last): each logs every step but a
+// skipped one now and then, each step one to three times (retries, some failed), 1 s to
+// maxGap apart, the rows shuffled.
+func randomJourneys(rng *rand.Rand, n int, first, last time.Time, maxGap time.Duration) []journeyRow {
 	var rows []journeyRow
-	for j := range 400 {
+	for j := range n {
 		jid := fmt.Sprintf("j%d", j)
-		start := from.Add(time.Duration(rng.IntN(80)-10) * time.Minute) // some start before the window, some near its end
-		at := start
-		for _, s := range steps {
+		at := first.Add(time.Duration(rng.Int64N(int64(last.Sub(first)))))
+		for _, s := range journeySteps {
 			if rng.IntN(5) == 0 { // a step not logged
 				continue
 			}
 			for range 1 + rng.IntN(3) { // retries
 				rows = append(rows, journeyRow{at: at, jid: jid, step: s.name, order: s.order, ok: rng.IntN(4) != 0, dur: float64(rng.IntN(4000))})
-				at = at.Add(time.Duration(1+rng.IntN(600)) * time.Second)
+				at = at.Add(time.Second + time.Duration(rng.Int64N(int64(maxGap))))
 			}
 		}
 	}
 	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	return rows
+}
+
+// laterSteps gives one journey in ten of rows a survey step in [from, to): a row arriving
+// after the journey was measured, which may make it longer than any journey measured.
+func laterSteps(rng *rand.Rand, rows []journeyRow, from, to time.Time) []journeyRow {
+	seen := map[string]bool{}
+	var out []journeyRow
+	for _, r := range rows {
+		if seen[r.jid] {
+			continue
+		}
+		seen[r.jid] = true
+		if rng.IntN(10) == 0 {
+			at := from.Add(time.Duration(rng.Int64N(int64(to.Sub(from)))))
+			out = append(out, journeyRow{at: at, jid: r.jid, step: "survey", order: 3, ok: rng.IntN(2) == 0, dur: float64(rng.IntN(4000))})
+		}
+	}
+	return out
+}
+
+func copyJourneyRows(t *testing.T, db *storetest.DB, rows []journeyRow) {
+	t.Helper()
 	copyRows := make([][]any, len(rows))
 	for i, r := range rows {
 		copyRows[i] = []any{r.at, r.jid, "checkout", r.step, r.order, r.ok, r.dur}
@@ -67,25 +174,6 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 	if _, err := db.Pool.CopyFrom(context.Background(), pgx.Identifier{"user_journey_logs"},
 		[]string{"timestamp", "journey_id", "journey_name", "step_name", "step_order", "success", "duration_ms"}, pgx.CopyFromRows(copyRows)); err != nil {
 		t.Fatal(err)
-	}
-	def, err := store.NewSeries(journeySLO(), slo.Tables{}, checkout())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := store.JourneySteps(context.Background(), db.Pool, def, from, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := funnelByDefinition(rows, from, to, map[string]float64{"login": 2000})
-	if len(got) != len(want) {
-		t.Fatalf("%d steps, want %d: %+v", len(got), len(want), got)
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Step != w.Step || g.Order != w.Order || g.Reached != w.Reached || g.Succeeded != w.Succeeded ||
-			g.OverBudget != w.OverBudget || g.DropOff != w.DropOff || !closeTo(g.P50DurationMS, w.P50DurationMS) || !closeTo(g.P95DurationMS, w.P95DurationMS) {
-			t.Errorf("step %d:\n got %s\nwant %s", i, stepText(g), stepText(w))
-		}
 	}
 }
 

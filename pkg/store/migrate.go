@@ -57,6 +57,11 @@ func migrationsDir() fs.FS {
 // that start at once serialize on an advisory lock held for the whole step, so exactly one of
 // them creates and migrates the schema and the others find it done.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (version int32, err error) {
+	return migrateSchema(ctx, pool, schema, LatestVersion())
+}
+
+// migrateSchema is Migrate to target, a version of the embedded migrations.
+func migrateSchema(ctx context.Context, pool *pgxpool.Pool, schema string, target int32) (version int32, err error) {
 	if err := ValidateSchema(schema); err != nil {
 		return 0, fmt.Errorf("schema %q: %w", schema, err)
 	}
@@ -89,7 +94,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (version in
 	if err := m.LoadMigrations(migrationsDir()); err != nil {
 		return 0, fmt.Errorf("load migrations: %w", err)
 	}
-	if err := m.Migrate(ctx); err != nil {
+	if err := m.MigrateTo(ctx, target); err != nil {
 		return 0, fmt.Errorf("migrate schema %s: %w", schema, err)
 	}
 	return m.GetCurrentVersion(ctx)

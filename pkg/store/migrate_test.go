@@ -3,8 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sloguard/sloguard/pkg/store"
 	"github.com/sloguard/sloguard/pkg/store/storetest"
@@ -70,5 +73,34 @@ func TestMigrateRejectsSchemaNamesThatAreNotPlainIdentifiers(t *testing.T) {
 				t.Errorf("Migrate(%q) = %v, want ErrSchemaName", name, err)
 			}
 		})
+	}
+}
+
+// TestMigration3RefreshesJourneySeriesAgain: journey series refreshed before the journey span
+// existed lose their state (so they are refreshed again from their first row and measure
+// their journeys); request series keep theirs.
+func TestMigration3RefreshesJourneySeriesAgain(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	if v, err := store.MigrateTo(ctx, db.Pool, db.PluginSchema, 2); err != nil || v != 2 {
+		t.Fatalf("migrate to 2: version %d, %v", v, err)
+	}
+	state := pgx.Identifier{db.PluginSchema, "sli_rollup_state"}.Sanitize()
+	db.Exec(t, "INSERT INTO "+state+` (series, definition, covered_to, refreshed_at) VALUES
+		('user_journey:a', '{"v": 1, "journeys": {"journey": "checkout"}}', now(), now()),
+		('success_rate:b', '{"v": 1, "requests": {"service": "api"}}', now(), now())`)
+	if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Pool.Query(ctx, "SELECT series FROM "+state+" WHERE journey_span IS NULL ORDER BY series")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kept, []string{"success_rate:b"}) {
+		t.Errorf("states after migration 3: %q, want the request series only", kept)
 	}
 }

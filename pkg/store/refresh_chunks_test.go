@@ -245,3 +245,63 @@ func TestConcurrentChunkedRefreshesCountOnce(t *testing.T) {
 	checkRollupSums(t, db, def, 80, 120)
 	checkRunningTotals(t, db)
 }
+
+// TestRefreshMeasuresTheLongestJourney follows the rollup state's journey span: the longest
+// journey (first to last row) among every journey counted, over chunks, never shrinking when
+// a later chunk has only short journeys, growing when a row arriving within the grace makes a
+// journey longer, and never set for a request series.
+func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
+	db, requests := rollupDB(t)
+	def := journeySeries(t)
+	ctx := context.Background()
+	span := func() *time.Duration {
+		t.Helper()
+		st, found, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, def)
+		if err != nil || !found {
+			t.Fatalf("rollup state: found=%v err=%v", found, err)
+		}
+		return st.JourneySpan
+	}
+	row := func(jid string, at time.Time) {
+		db.Exec(t, `INSERT INTO user_journey_logs ("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms)
+			VALUES ($1, $2, 'checkout', 'login', 1, true, 10)`, at, jid)
+	}
+	chunk := store.RefreshLimit{Chunks: 1, Chunk: time.Hour}
+	refreshChunk := func(now time.Time) {
+		t.Helper()
+		if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, now, store.DefaultGrace, chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// First chunk [t0, t0+1h): a 40-minute journey and a 1-minute one.
+	row("long", t0.Add(5*time.Minute))
+	row("long", t0.Add(45*time.Minute))
+	row("short", t0.Add(10*time.Minute))
+	row("short", t0.Add(11*time.Minute))
+	// Second chunk [t0+55m, t0+2h): a 2-minute journey only.
+	row("later", t0.Add(90*time.Minute))
+	row("later", t0.Add(92*time.Minute))
+	end := t0.Add(2 * time.Hour)
+	refreshChunk(end)
+	if got := span(); got == nil || *got != 40*time.Minute {
+		t.Fatalf("after the first chunk: span %v, want 40m", got)
+	}
+	refreshChunk(end)
+	if got := span(); got == nil || *got != 40*time.Minute {
+		t.Fatalf("after a chunk of short journeys: span %v, want 40m still", got)
+	}
+
+	// A row 3 minutes late (within the 5-minute grace) makes "long" 112 minutes long.
+	row("long", end.Add(-3*time.Minute))
+	refreshChunk(end.Add(time.Minute))
+	if got := span(); got == nil || *got != 112*time.Minute {
+		t.Fatalf("after a late row: span %v, want 112m (t0+5m to t0+1h57m)", got)
+	}
+
+	insertEveryMinute(t, db, t0, t0.Add(10*time.Minute))
+	refresh(t, db, requests, t0.Add(10*time.Minute))
+	if st, _, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, requests); err != nil || st.JourneySpan != nil {
+		t.Errorf("request series: span %v (%v), want none", st.JourneySpan, err)
+	}
+}

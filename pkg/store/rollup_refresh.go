@@ -166,6 +166,7 @@ type chunkResult struct {
 	skipped                   bool
 	from, to, coveredTo       time.Time
 	minutes, written, deleted int64
+	span                      *time.Duration // longest recomputed journey; nil: none
 }
 
 // refreshChunk is one chunk of Refresh, once the lock is held: it recomputes from
@@ -199,15 +200,17 @@ func refreshChunk(ctx context.Context, tx pgx.Tx, schema string, def Series, end
 	res := chunkResult{from: start, to: to, coveredTo: to}
 	if start.Before(to) {
 		sql, args := recomputeSQL(schema, def, start, to)
-		if err := tx.QueryRow(ctx, sql, args...).Scan(&res.minutes, &res.written, &res.deleted); err != nil {
+		if err := tx.QueryRow(ctx, sql, args...).Scan(&res.minutes, &res.written, &res.deleted, &res.span); err != nil {
 			return chunkResult{}, fmt.Errorf("recompute %s..%s: %w", start.Format(time.RFC3339), to.Format(time.RFC3339), err)
 		}
 	}
+	// journey_span only grows: it bounds every journey counted so far (see JourneySteps).
 	_, err = tx.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+` AS s
-		(series, definition, covered_to, refreshed_at) VALUES ($1, $2, $3, clock_timestamp())
+		(series, definition, covered_to, refreshed_at, journey_span) VALUES ($1, $2, $3, clock_timestamp(), $4)
 		ON CONFLICT (series) DO UPDATE SET definition = excluded.definition,
-			covered_to = excluded.covered_to, refreshed_at = excluded.refreshed_at`,
-		def.Key(), string(def.Definition()), to)
+			covered_to = excluded.covered_to, refreshed_at = excluded.refreshed_at,
+			journey_span = greatest(s.journey_span, excluded.journey_span)`,
+		def.Key(), string(def.Definition()), to, res.span)
 	if err != nil {
 		return chunkResult{}, fmt.Errorf("save rollup state: %w", err)
 	}
@@ -236,7 +239,8 @@ func earliestRow(ctx context.Context, db DBTX, def Series) (time.Time, bool, err
 // every row's totals are rewritten as base + running sum, base being the totals of the last
 // row before m0 (one backward probe). Rows are written only when one of their values changes
 // (rows before m0 are not even read), the range's minutes that are now empty are deleted, and
-// the statement returns (minutes, written, deleted). The rows from m0 on are the grace, the
+// the statement returns (minutes, written, deleted, span), span being the longest of the
+// recomputed journeys (NULL for requests). The rows from m0 on are the grace, the
 // new minutes and, for journeys, back to the first minute of a journey a late row changed.
 func recomputeSQL(schema string, def Series, start, end time.Time) (string, []any) {
 	var p params
@@ -246,7 +250,9 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 	rollup := pgx.Identifier{schema, "sli_rollup"}.Sanitize()
 	// recomputed: the minutes computed replaces, a condition on r.minute.
 	recomputed := "(r.minute >= " + lo + " AND r.minute < " + hi + ")"
-	var computed string
+	// span: the longest journey among those recomputed (NULL for request series and when no
+	// journey was).
+	computed, span := "", "NULL::interval"
 	if def.Requests != nil {
 		computed = "computed AS (SELECT " + q.minute("t") + " AS minute, " + q.requestCounts("t") +
 			" FROM " + q.from("t") + " WHERE " + q.requestWhere("t") + " AND " + q.between("t", lo, hi) + " GROUP BY 1)"
@@ -257,8 +263,10 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 		computed = "touched AS (" + q.journeyIDsBetween(lo, hi) + "), " +
 			"early AS (" + q.firstMinutes("SELECT * FROM touched", "j.first_ts < "+lo) + "), " +
 			"candidates AS (SELECT * FROM touched UNION " + q.journeyIDsInMinutes("SELECT * FROM early") + "), " +
-			"computed AS (" + q.journeyMinuteCounts("SELECT * FROM candidates",
+			"js AS (" + q.journeys("SELECT * FROM candidates") + "), " +
+			"computed AS (" + minuteCountsOf("js",
 			"(j.first_ts >= "+lo+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM early)") + ")"
+		span = "(SELECT max(js.last_ts - js.first_ts) FROM js)"
 		recomputed = "(" + recomputed + " OR r.minute IN (SELECT minute FROM early))"
 	}
 	m0 := "(SELECT m0 FROM changed)"
@@ -278,7 +286,7 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 		" WHERE (r.good, r.valid, r.cum_good, r.cum_valid) IS DISTINCT FROM (excluded.good, excluded.valid, excluded.cum_good, excluded.cum_valid) RETURNING 1), " +
 		"deleted AS (DELETE FROM " + rollup + " r WHERE r.series = " + key + " AND r.minute >= " + lo + " AND r.minute < " + hi +
 		" AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.minute = r.minute) RETURNING 1) " +
-		"SELECT (SELECT count(*) FROM computed), (SELECT count(*) FROM written), (SELECT count(*) FROM deleted)"
+		"SELECT (SELECT count(*) FROM computed), (SELECT count(*) FROM written), (SELECT count(*) FROM deleted), " + span
 	return sql, p.args
 }
 
@@ -288,13 +296,17 @@ type RollupState struct {
 	CoveredTo time.Time
 	// RefreshedAt is the database clock at the last refresh.
 	RefreshedAt time.Time
+	// JourneySpan is, for a journey series, the longest time between the first and the last
+	// row of one journey among every journey the refreshes have counted; nil before the
+	// first journey and for request series.
+	JourneySpan *time.Duration
 }
 
 // ReadRollupState returns the state of def's rollups; found is false before its first
 // refresh.
 func ReadRollupState(ctx context.Context, db DBTX, schema string, def Series) (st RollupState, found bool, err error) {
-	err = db.QueryRow(ctx, "SELECT covered_to, refreshed_at FROM "+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+
-		" WHERE series = $1", def.Key()).Scan(&st.CoveredTo, &st.RefreshedAt)
+	err = db.QueryRow(ctx, "SELECT covered_to, refreshed_at, journey_span FROM "+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+
+		" WHERE series = $1", def.Key()).Scan(&st.CoveredTo, &st.RefreshedAt, &st.JourneySpan)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return RollupState{}, false, nil

@@ -145,7 +145,7 @@ func (q *seriesSQL) requestCounts(alias string) string {
 func (q *seriesSQL) jid(alias string) string { return col(alias, q.def.Journeys.IDColumn) }
 
 // journeys is a subquery with one row per journey whose id the subquery candidates (a SELECT
-// of journey ids) returns: (jid, first_ts, good), from ALL the journey's rows in scope. A
+// of journey ids) returns: (jid, first_ts, last_ts, good), from ALL the journey's rows in scope. A
 // journey is good when every row has success = true and no row of a step with a limit took
 // longer than the limit. Each journey's rows are read by a LATERAL lookup on its id (the
 // journey_id index), so the cost follows the number of candidates whatever the planner
@@ -158,8 +158,8 @@ func (q *seriesSQL) journeys(candidates string) string {
 		join = q.limitsJoin(col("jr", j.StepColumn) + "::text")
 		good += " AND NOT coalesce(bool_or(" + col("jr", j.DurationColumn) + " > lim.max_ms), false)"
 	}
-	return "SELECT c.jid, a.first_ts, a.good FROM (SELECT DISTINCT * FROM (" + candidates + ") AS ids(jid)) c" +
-		" CROSS JOIN LATERAL (SELECT min(" + q.ts("jr") + ")::timestamptz AS first_ts, " + good + " AS good" +
+	return "SELECT c.jid, a.first_ts, a.last_ts, a.good FROM (SELECT DISTINCT * FROM (" + candidates + ") AS ids(jid)) c" +
+		" CROSS JOIN LATERAL (SELECT min(" + q.ts("jr") + ")::timestamptz AS first_ts, max(" + q.ts("jr") + ")::timestamptz AS last_ts, " + good + " AS good" +
 		" FROM " + q.from("jr") + join + " WHERE " + q.scope("jr") + " AND " + q.jid("jr") + " = c.jid) a"
 }
 
@@ -186,8 +186,14 @@ func (q *seriesSQL) journeyIDsInMinutes(minutes string) string {
 // journeyMinuteCounts counts the journeys of the candidate ids per first minute, (minute,
 // good, valid), keeping journeys whose j.first_ts satisfies cond.
 func (q *seriesSQL) journeyMinuteCounts(candidates, cond string) string {
+	return minuteCountsOf("("+q.journeys(candidates)+")", cond)
+}
+
+// minuteCountsOf counts the journeys of from (a FROM item with q.journeys' columns) per first
+// minute, as journeyMinuteCounts does.
+func minuteCountsOf(from, cond string) string {
 	return "SELECT date_trunc('minute', j.first_ts) AS minute, count(*) FILTER (WHERE j.good)::bigint AS good, count(*)::bigint AS valid" +
-		" FROM (" + q.journeys(candidates) + ") j WHERE " + cond + " GROUP BY 1"
+		" FROM " + from + " j WHERE " + cond + " GROUP BY 1"
 }
 
 // rangeCounts is a statement counting the series' events in each range [r.a, r.b) of the
