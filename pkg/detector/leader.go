@@ -24,10 +24,12 @@ const closeTimeout = 5 * time.Second
 func (d *Detector) Run(ctx context.Context) error {
 	var conn *pgx.Conn
 	defer func() {
+		// No longer leader before the lock is released: the standby may take it at once,
+		// and two detectors must never both report leader.
+		d.setLeader(false)
 		if conn != nil {
 			d.closeLock(conn)
 		}
-		d.setLeader(false)
 	}()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -62,8 +64,8 @@ func (d *Detector) lead(ctx context.Context, conn *pgx.Conn) (*pgx.Conn, bool) {
 	if wasLeader {
 		// Still leader as long as the session lives.
 		if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
-			d.closeLock(conn)
 			d.stepDown(true, "lock connection lost", err)
+			d.closeLock(conn)
 			return nil, false
 		}
 		return conn, true
