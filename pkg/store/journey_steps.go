@@ -87,15 +87,23 @@ type journeyWindow struct {
 }
 
 // journeyWindowOf reads def's rollup state and returns how the funnel of [from, to) may read
-// its journeys' rows by time (journeyRows), or nil to look the journeys up by id: before the
-// first refresh, before the first journey, or when a journey has lasted longer than the range
-// (reading by time would then read more than the range's rows).
+// its journeys' rows by time (journeyRows), or nil to look the journeys up by id. By time
+// needs the longest journey, span, of a measured region (see RollupState) reaching back to
+// from - span - grace (a row of the region's first minutes may have arrived after the first
+// measuring refresh had seen its journey; one from grace on had not arrived yet, so its
+// journey was measured with it), a span no longer than the range (reading by time would
+// read more rows than the range's), and the region reaching the range (else the journeys
+// after its end, looked up by id, would be most of them).
 func journeyWindowOf(ctx context.Context, db DBTX, schema string, def Series, from, to time.Time, grace time.Duration) (*journeyWindow, error) {
 	st, found, err := ReadRollupState(ctx, db, schema, def)
-	if err != nil || !found || st.JourneySpan == nil || *st.JourneySpan > to.Sub(from) {
+	if err != nil || !found || st.JourneySpan == nil || st.JourneySpanSince == nil || st.JourneySpanTo == nil {
 		return nil, err
 	}
-	return &journeyWindow{span: *st.JourneySpan, settled: st.CoveredTo.Add(-grace)}, nil
+	span, settled := *st.JourneySpan, st.JourneySpanTo.Add(-grace)
+	if span < 0 || span > to.Sub(from) || from.Add(-span).Before(st.JourneySpanSince.Add(grace)) || settled.Before(from) {
+		return nil, nil
+	}
+	return &journeyWindow{span: span, settled: settled}, nil
 }
 
 // journeyStepsSQL: the window's journeys (by first row), then per step the counts, the
@@ -160,7 +168,7 @@ func journeyStepsSQL(def Series, from, to time.Time, byTime *journeyWindow) (str
 //
 // With byTime (the rollup state's longest journey, span, is at most to - from), the rows are
 // read by time instead, from the (name, timestamp) index: a journey whose rows are all before
-// settled spans at most span, so if it started in [from, to) its rows are in
+// settled spans at most span (journeyWindowOf checks that the measured region covers it), so if it started in [from, to) its rows are in
 // [from, to + span), and if it started earlier but has a row in the range, it has one in
 // [from - span, from), which shows it started earlier. So the rows are those of
 // [from - span, to + span), plus rows without a timestamp (which the id lookup finds too),

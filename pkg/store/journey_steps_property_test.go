@@ -38,13 +38,15 @@ type journeyRow struct {
 // journey as long as the window), and by time once a refresh has measured the longest
 // journey. Then rows keep arriving after the refresh, within the late-data grace, as the
 // live system has them: new journeys, and later steps of journeys the refresh measured, which
-// make them longer than the measured span and must still be read whole.
+// make them longer than the measured span and must still be read whole. The longest journeys
+// (edgeJourneys) lie across the edges of what reading by time reads, and some rows have no
+// timestamp.
 func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 	from := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
 		// window is the funnel's range [from, from+window); journeys start in
-		// [from-window/6, from+window*4/3), with up to 12 rows 1 s to maxGap apart.
+		// [from-window/2, from+window*4/3), with up to 12 rows 1 s to maxGap apart.
 		window, maxGap time.Duration
 		// refreshAt, if set, is how far after from the rollups are refreshed, before
 		// the arrivals (rows of the last grace before it and after it) are inserted.
@@ -65,6 +67,7 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 			ctx := context.Background()
 			db := storetest.New(t)
 			db.CreateLogTables(t)
+			db.Exec(t, `ALTER TABLE user_journey_logs ALTER COLUMN "timestamp" DROP NOT NULL`)
 			if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
 				t.Fatal(err)
 			}
@@ -74,7 +77,8 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 			}
 			to := from.Add(tt.window)
 			rng := rand.New(rand.NewPCG(7, uint64(11+i)))
-			rows := randomJourneys(rng, 400, from.Add(-tt.window/6), from.Add(tt.window*4/3), tt.maxGap)
+			rows := slices.Concat(randomJourneys(rng, 400, from.Add(-tt.window/2), from.Add(tt.window*4/3), tt.maxGap),
+				edgeJourneys(from, to, 2*time.Hour), untimedRows(rng, 40))
 			if tt.refreshAt == 0 {
 				copyJourneyRows(t, db, rows)
 			} else {
@@ -93,7 +97,7 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 					t.Fatal(err)
 				}
 				copyJourneyRows(t, db, after)
-				rows = slices.Concat(rows, laterSteps(rng, before, settled, refreshed.Add(time.Hour)))
+				rows = slices.Concat(rows, laterSteps(rng, before, settled, refreshed))
 				copyJourneyRows(t, db, rows[len(before)+len(after):])
 			}
 			byTime, err := store.JourneyStepsByTime(ctx, db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace)
@@ -147,9 +151,11 @@ func randomJourneys(rng *rand.Rand, n int, first, last time.Time, maxGap time.Du
 	return rows
 }
 
-// laterSteps gives one journey in ten of rows a survey step in [from, to): a row arriving
-// after the journey was measured, which may make it longer than any journey measured.
-func laterSteps(rng *rand.Rand, rows []journeyRow, from, to time.Time) []journeyRow {
+// laterSteps gives one journey in ten of rows a survey step that arrives after the refresh
+// at refreshed had measured the journey: half of them in the grace before it, [settled,
+// refreshed), half in the hour after it. Such a row may make its journey longer than any
+// journey measured.
+func laterSteps(rng *rand.Rand, rows []journeyRow, settled, refreshed time.Time) []journeyRow {
 	seen := map[string]bool{}
 	var out []journeyRow
 	for _, r := range rows {
@@ -158,9 +164,38 @@ func laterSteps(rng *rand.Rand, rows []journeyRow, from, to time.Time) []journey
 		}
 		seen[r.jid] = true
 		if rng.IntN(10) == 0 {
-			at := from.Add(time.Duration(rng.Int64N(int64(to.Sub(from)))))
+			at := settled.Add(time.Duration(rng.Int64N(int64(refreshed.Sub(settled)))))
+			if rng.IntN(2) == 0 {
+				at = refreshed.Add(time.Duration(rng.Int64N(int64(time.Hour))))
+			}
 			out = append(out, journeyRow{at: at, jid: r.jid, step: "survey", order: 3, ok: rng.IntN(2) == 0, dur: float64(rng.IntN(4000))})
 		}
+	}
+	return out
+}
+
+// edgeJourneys are two-row journeys span apart (the longest of the data), placed across the
+// edges of what the funnel of [from, to) reads by time, [from - span, to + span): started
+// before from at from - f*span with a row in the range (not counted), and started in the
+// range at to - f*span with a row after to (counted, both rows), for f from 0 to 1.
+func edgeJourneys(from, to time.Time, span time.Duration) []journeyRow {
+	var out []journeyRow
+	for i, f := range []float64{0, 0.1, 0.5, 0.9, 1} {
+		for _, at := range []time.Time{from.Add(-time.Duration(f * float64(span))), to.Add(-time.Duration(f * float64(span)))} {
+			jid := fmt.Sprintf("edge-%d-%s", i, at.Format("150405"))
+			out = append(out, journeyRow{at: at, jid: jid, step: "login", order: 1, ok: true, dur: 100},
+				journeyRow{at: at.Add(span), jid: jid, step: "browse", order: 2, ok: i%2 == 0, dur: 3000})
+		}
+	}
+	return out
+}
+
+// untimedRows are n rows without a timestamp (zero at): a pay step of one of the random
+// journeys each, and one journey with no other row.
+func untimedRows(rng *rand.Rand, n int) []journeyRow {
+	out := []journeyRow{{jid: "untimed", step: "login", order: 1, ok: true, dur: 1}}
+	for range n {
+		out = append(out, journeyRow{jid: fmt.Sprintf("j%d", rng.IntN(400)), step: "pay", order: 3, ok: rng.IntN(2) == 0, dur: float64(rng.IntN(4000))})
 	}
 	return out
 }
@@ -169,7 +204,11 @@ func copyJourneyRows(t *testing.T, db *storetest.DB, rows []journeyRow) {
 	t.Helper()
 	copyRows := make([][]any, len(rows))
 	for i, r := range rows {
-		copyRows[i] = []any{r.at, r.jid, "checkout", r.step, r.order, r.ok, r.dur}
+		var at any = r.at
+		if r.at.IsZero() {
+			at = nil
+		}
+		copyRows[i] = []any{at, r.jid, "checkout", r.step, r.order, r.ok, r.dur}
 	}
 	if _, err := db.Pool.CopyFrom(context.Background(), pgx.Identifier{"user_journey_logs"},
 		[]string{"timestamp", "journey_id", "journey_name", "step_name", "step_order", "success", "duration_ms"}, pgx.CopyFromRows(copyRows)); err != nil {
@@ -182,7 +221,7 @@ func copyJourneyRows(t *testing.T, db *storetest.DB, rows []journeyRow) {
 func funnelByDefinition(rows []journeyRow, from, to time.Time, limits map[string]float64) []store.StepStats {
 	first := map[string]time.Time{}
 	for _, r := range rows {
-		if f, ok := first[r.jid]; !ok || r.at.Before(f) {
+		if f, ok := first[r.jid]; !r.at.IsZero() && (!ok || r.at.Before(f)) {
 			first[r.jid] = r.at
 		}
 	}
@@ -191,7 +230,7 @@ func funnelByDefinition(rows []journeyRow, from, to time.Time, limits map[string
 	stats := map[string]*store.StepStats{}
 	durations := map[string][]float64{}
 	for _, r := range rows {
-		if f := first[r.jid]; f.Before(from) || !f.Before(to) {
+		if f, ok := first[r.jid]; !ok || f.Before(from) || !f.Before(to) {
 			continue
 		}
 		st := stats[r.step]

@@ -3,9 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -76,31 +76,55 @@ func TestMigrateRejectsSchemaNamesThatAreNotPlainIdentifiers(t *testing.T) {
 	}
 }
 
-// TestMigration3RefreshesJourneySeriesAgain: journey series refreshed before the journey span
-// existed lose their state (so they are refreshed again from their first row and measure
-// their journeys); request series keep theirs.
-func TestMigration3RefreshesJourneySeriesAgain(t *testing.T) {
+// TestMigration3MeasuresJourneysFromTheNextRefresh: a journey series refreshed before
+// migration 3 keeps its state; its funnels look journeys up by id until a refresh has
+// measured the journeys of a region reaching back far enough for the range asked.
+func TestMigration3MeasuresJourneysFromTheNextRefresh(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t)
+	db.CreateLogTables(t)
 	if v, err := store.MigrateTo(ctx, db.Pool, db.PluginSchema, 2); err != nil || v != 2 {
 		t.Fatalf("migrate to 2: version %d, %v", v, err)
 	}
-	state := pgx.Identifier{db.PluginSchema, "sli_rollup_state"}.Sanitize()
-	db.Exec(t, "INSERT INTO "+state+` (series, definition, covered_to, refreshed_at) VALUES
-		('user_journey:a', '{"v": 1, "journeys": {"journey": "checkout"}}', now(), now()),
-		('success_rate:b', '{"v": 1, "requests": {"service": "api"}}', now(), now())`)
+	def := journeySeries(t)
+	x := t0.Add(time.Hour) // covered_to as version 2 left it
+	db.Exec(t, "INSERT INTO "+pgx.Identifier{db.PluginSchema, "sli_rollup_state"}.Sanitize()+
+		" (series, definition, covered_to, refreshed_at) VALUES ($1, $2, $3, now())", def.Key(), string(def.Definition()), x)
+	db.Exec(t, `INSERT INTO user_journey_logs ("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms) VALUES
+		($1, 'a', 'checkout', 'login', 1, true, 10), ($1::timestamptz + interval '2 minutes', 'a', 'checkout', 'browse', 2, true, 10)`, x.Add(10*time.Minute))
 	if _, err := store.Migrate(ctx, db.Pool, db.PluginSchema); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.Pool.Query(ctx, "SELECT series FROM "+state+" WHERE journey_span IS NULL ORDER BY series")
-	if err != nil {
+	byTime := func(from, to time.Time) bool {
+		t.Helper()
+		ok, err := store.JourneyStepsByTime(ctx, db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if st, found, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, def); err != nil || !found || !st.CoveredTo.Equal(x) {
+		t.Fatalf("state after migration 3: %+v found=%v (%v), want covered to %s", st, found, err, x)
+	}
+	if byTime(x.Add(10*time.Minute), x.Add(40*time.Minute)) {
+		t.Error("read by time before any journey was measured")
+	}
+	// The next refresh measures [x - grace, x + 1h): journey a, 2 minutes long.
+	if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, x.Add(time.Hour), store.DefaultGrace, store.RefreshLimit{}); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     bool
+	}{
+		{"a range starting a span and a grace into the measured region", x.Add(10 * time.Minute), x.Add(40 * time.Minute), true},
+		{"a range whose span before it reaches before the measured region's first grace", x, x.Add(40 * time.Minute), false},
+		{"a range after the measured region (its journeys all looked up by id anyway)", x.Add(2 * time.Hour), x.Add(3 * time.Hour), false},
 	}
-	if !slices.Equal(kept, []string{"success_rate:b"}) {
-		t.Errorf("states after migration 3: %q, want the request series only", kept)
+	for _, tt := range tests {
+		if got := byTime(tt.from, tt.to); got != tt.want {
+			t.Errorf("%s: read by time = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

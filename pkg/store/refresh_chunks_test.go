@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/sloguard/sloguard/pkg/slo"
 	"github.com/sloguard/sloguard/pkg/store"
 	"github.com/sloguard/sloguard/pkg/store/storetest"
@@ -246,62 +248,88 @@ func TestConcurrentChunkedRefreshesCountOnce(t *testing.T) {
 	checkRunningTotals(t, db)
 }
 
-// TestRefreshMeasuresTheLongestJourney follows the rollup state's journey span: the longest
-// journey (first to last row) among every journey counted, over chunks, never shrinking when
-// a later chunk has only short journeys, growing when a row arriving within the grace makes a
-// journey longer, and never set for a request series.
+// TestRefreshMeasuresTheLongestJourney follows the rollup state's journey span and its
+// measured region: the longest journey (first to last row) among the journeys counted, over
+// chunks, never shrinking when a later chunk has only short journeys or none, growing when a
+// row arriving within the grace makes a journey longer, unbounded for a journey with an
+// infinite timestamp (which must not fail the refresh); the region starting at the first
+// chunk and going on with each, starting again where a refresh by a version that does not
+// measure journeys moved covered_to on; and nothing of it for a request series.
 func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
 	db, requests := rollupDB(t)
 	def := journeySeries(t)
 	ctx := context.Background()
-	span := func() *time.Duration {
+	state := func() store.RollupState {
 		t.Helper()
 		st, found, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, def)
 		if err != nil || !found {
 			t.Fatalf("rollup state: found=%v err=%v", found, err)
 		}
-		return st.JourneySpan
+		return st
 	}
-	row := func(jid string, at time.Time) {
+	check := func(when string, span time.Duration, since, spanTo time.Time) {
+		t.Helper()
+		st := state()
+		if st.JourneySpan == nil || *st.JourneySpan != span || st.JourneySpanSince == nil || !st.JourneySpanSince.Equal(since) ||
+			st.JourneySpanTo == nil || !st.JourneySpanTo.Equal(spanTo) {
+			t.Fatalf("%s: span %v over [%v, %v), want %s over [%s, %s)", when, st.JourneySpan, st.JourneySpanSince, st.JourneySpanTo, span, since, spanTo)
+		}
+	}
+	row := func(jid string, at any) {
 		db.Exec(t, `INSERT INTO user_journey_logs ("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms)
 			VALUES ($1, $2, 'checkout', 'login', 1, true, 10)`, at, jid)
 	}
-	chunk := store.RefreshLimit{Chunks: 1, Chunk: time.Hour}
 	refreshChunk := func(now time.Time) {
 		t.Helper()
-		if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, now, store.DefaultGrace, chunk); err != nil {
+		if _, err := store.Refresh(ctx, db.Pool, db.PluginSchema, def, now, store.DefaultGrace, store.RefreshLimit{Chunks: 1, Chunk: time.Hour}); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	// First chunk [t0, t0+1h): a 40-minute journey and a 1-minute one.
+	// One-hour chunks, each from covered_to - grace. First chunk [t0+5m, t0+1h05m): a
+	// 40-minute journey and a 1-minute one.
 	row("long", t0.Add(5*time.Minute))
 	row("long", t0.Add(45*time.Minute))
 	row("short", t0.Add(10*time.Minute))
 	row("short", t0.Add(11*time.Minute))
-	// Second chunk [t0+55m, t0+2h): a 2-minute journey only.
+	// Second chunk [t0+1h, t0+2h05m): a 2-minute journey only; the third has no journey.
 	row("later", t0.Add(90*time.Minute))
 	row("later", t0.Add(92*time.Minute))
-	end := t0.Add(2 * time.Hour)
+	first := t0.Add(5 * time.Minute)
+	end := t0.Add(4 * time.Hour)
 	refreshChunk(end)
-	if got := span(); got == nil || *got != 40*time.Minute {
-		t.Fatalf("after the first chunk: span %v, want 40m", got)
-	}
+	check("after the first chunk", 40*time.Minute, first, first.Add(time.Hour))
 	refreshChunk(end)
-	if got := span(); got == nil || *got != 40*time.Minute {
-		t.Fatalf("after a chunk of short journeys: span %v, want 40m still", got)
-	}
+	check("after a chunk of short journeys", 40*time.Minute, first, first.Add(2*time.Hour))
+	refreshChunk(end)
+	check("after a chunk without journeys", 40*time.Minute, first, first.Add(3*time.Hour))
 
-	// A row 3 minutes late (within the 5-minute grace) makes "long" 112 minutes long.
-	row("long", end.Add(-3*time.Minute))
-	refreshChunk(end.Add(time.Minute))
-	if got := span(); got == nil || *got != 112*time.Minute {
-		t.Fatalf("after a late row: span %v, want 112m (t0+5m to t0+1h57m)", got)
+	// A row 3 minutes before covered_to (t0+3h05m), within the 5-minute grace, makes "long"
+	// 2h57m long.
+	row("long", first.Add(3*time.Hour-3*time.Minute))
+	refreshChunk(end)
+	check("after a late row", 2*time.Hour+57*time.Minute, first, end)
+
+	// covered_to moves on without measuring (an older version refreshed): the region starts
+	// again with the next measuring chunk, from covered_to - grace.
+	db.Exec(t, "UPDATE "+pgx.Identifier{db.PluginSchema, "sli_rollup_state"}.Sanitize()+
+		" SET covered_to = covered_to + interval '1 hour' WHERE series = $1", def.Key())
+	later := end.Add(2 * time.Hour)
+	refreshChunk(later)
+	check("after a refresh that did not measure", 2*time.Hour+57*time.Minute, end.Add(time.Hour-store.DefaultGrace), later)
+
+	// A journey with an infinite timestamp: no span, longer than anything.
+	row("forever", "infinity")
+	row("forever", later.Add(-time.Minute))
+	refreshChunk(later.Add(time.Minute))
+	if st := state(); st.JourneySpan == nil || *st.JourneySpan < 50*365*24*time.Hour {
+		t.Errorf("after an infinite timestamp: span %v, want unbounded", st.JourneySpan)
 	}
 
 	insertEveryMinute(t, db, t0, t0.Add(10*time.Minute))
 	refresh(t, db, requests, t0.Add(10*time.Minute))
-	if st, _, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, requests); err != nil || st.JourneySpan != nil {
-		t.Errorf("request series: span %v (%v), want none", st.JourneySpan, err)
+	if st, _, err := store.ReadRollupState(ctx, db.Pool, db.PluginSchema, requests); err != nil ||
+		st.JourneySpan != nil || st.JourneySpanSince != nil || st.JourneySpanTo != nil {
+		t.Errorf("request series: span %v over [%v, %v) (%v), want none", st.JourneySpan, st.JourneySpanSince, st.JourneySpanTo, err)
 	}
 }

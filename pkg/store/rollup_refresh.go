@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -204,13 +205,23 @@ func refreshChunk(ctx context.Context, tx pgx.Tx, schema string, def Series, end
 			return chunkResult{}, fmt.Errorf("recompute %s..%s: %w", start.Format(time.RFC3339), to.Format(time.RFC3339), err)
 		}
 	}
-	// journey_span only grows: it bounds every journey counted so far (see JourneySteps).
+	// A journey series' measured region (see migration 3) goes on from where the last
+	// measuring refresh ended, or starts again here; journey_span only grows.
+	var since, spanTo *time.Time
+	if def.Journeys != nil {
+		since, spanTo = &start, &to
+		if found && st.JourneySpanTo != nil && st.JourneySpanTo.Equal(st.CoveredTo) && st.JourneySpanSince != nil {
+			since = st.JourneySpanSince
+		}
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+` AS s
-		(series, definition, covered_to, refreshed_at, journey_span) VALUES ($1, $2, $3, clock_timestamp(), $4)
+		(series, definition, covered_to, refreshed_at, journey_span, journey_span_since, journey_span_to)
+		VALUES ($1, $2, $3, clock_timestamp(), $4, $5, $6)
 		ON CONFLICT (series) DO UPDATE SET definition = excluded.definition,
 			covered_to = excluded.covered_to, refreshed_at = excluded.refreshed_at,
-			journey_span = greatest(s.journey_span, excluded.journey_span)`,
-		def.Key(), string(def.Definition()), to, res.span)
+			journey_span = greatest(s.journey_span, excluded.journey_span),
+			journey_span_since = excluded.journey_span_since, journey_span_to = excluded.journey_span_to`,
+		def.Key(), string(def.Definition()), to, res.span, since, spanTo)
 	if err != nil {
 		return chunkResult{}, fmt.Errorf("save rollup state: %w", err)
 	}
@@ -266,7 +277,9 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 			"js AS (" + q.journeys("SELECT * FROM candidates") + "), " +
 			"computed AS (" + minuteCountsOf("js",
 			"(j.first_ts >= "+lo+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM early)") + ")"
-		span = "(SELECT max(js.last_ts - js.first_ts) FROM js)"
+		// A journey with an infinite timestamp has no span: longer than any range.
+		span = "(SELECT max(CASE WHEN isfinite(js.first_ts) AND isfinite(js.last_ts) THEN js.last_ts - js.first_ts" +
+			" ELSE interval '" + strconv.Itoa(int(unboundedSpan/(24*time.Hour))) + " days' END) FROM js)"
 		recomputed = "(" + recomputed + " OR r.minute IN (SELECT minute FROM early))"
 	}
 	m0 := "(SELECT m0 FROM changed)"
@@ -297,16 +310,24 @@ type RollupState struct {
 	// RefreshedAt is the database clock at the last refresh.
 	RefreshedAt time.Time
 	// JourneySpan is, for a journey series, the longest time between the first and the last
-	// row of one journey among every journey the refreshes have counted; nil before the
-	// first journey and for request series.
-	JourneySpan *time.Duration
+	// row of one journey among the journeys the refreshes of its measured region counted
+	// (unboundedSpan for a journey with an infinite timestamp); nil before the first journey
+	// and for request series. The measured region is [JourneySpanSince, JourneySpanTo): the
+	// refreshes since JourneySpanSince measured every journey they recomputed (migration 3).
+	JourneySpan                     *time.Duration
+	JourneySpanSince, JourneySpanTo *time.Time
 }
+
+// unboundedSpan is the journey span of a journey with an infinite timestamp: longer than
+// any range a funnel is asked for.
+const unboundedSpan = 100 * 365 * 24 * time.Hour
 
 // ReadRollupState returns the state of def's rollups; found is false before its first
 // refresh.
 func ReadRollupState(ctx context.Context, db DBTX, schema string, def Series) (st RollupState, found bool, err error) {
-	err = db.QueryRow(ctx, "SELECT covered_to, refreshed_at, journey_span FROM "+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+
-		" WHERE series = $1", def.Key()).Scan(&st.CoveredTo, &st.RefreshedAt, &st.JourneySpan)
+	err = db.QueryRow(ctx, "SELECT covered_to, refreshed_at, journey_span, journey_span_since, journey_span_to FROM "+
+		pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+" WHERE series = $1", def.Key()).
+		Scan(&st.CoveredTo, &st.RefreshedAt, &st.JourneySpan, &st.JourneySpanSince, &st.JourneySpanTo)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return RollupState{}, false, nil
@@ -314,5 +335,10 @@ func ReadRollupState(ctx context.Context, db DBTX, schema string, def Series) (s
 		return RollupState{}, false, fmt.Errorf("read rollup state of %s: %w", def.Key(), err)
 	}
 	st.CoveredTo, st.RefreshedAt = st.CoveredTo.UTC(), st.RefreshedAt.UTC()
+	for _, t := range []*time.Time{st.JourneySpanSince, st.JourneySpanTo} {
+		if t != nil {
+			*t = t.UTC()
+		}
+	}
 	return st, true, nil
 }
