@@ -89,18 +89,22 @@ type journeyWindow struct {
 // journeyWindowOf reads def's rollup state and returns how the funnel of [from, to) may read
 // its journeys' rows by time (journeyRows), or nil to look the journeys up by id. By time
 // needs the longest journey, span, of a measured region (see RollupState) reaching back to
-// from - span - grace (a row of the region's first minutes may have arrived after the first
-// measuring refresh had seen its journey; one from grace on had not arrived yet, so its
-// journey was measured with it), a span no longer than the range (reading by time would
-// read more rows than the range's), and the region reaching the range (else the journeys
-// after its end, looked up by id, would be most of them).
+// from - span, a span no longer than the range (reading by time would read more rows than
+// the range's), and the region reaching the range (else the journeys after its end, looked
+// up by id, would be most of them).
+//
+// Why a journey J with all its rows before settled (the region's end less grace) and a row
+// at or after from - span was measured whole: its latest row, at t, is in the region; every
+// row of J arrived by t + grace; the first refresh of the region to end after t + grace
+// ran after that and recomputed from at most t (from its previous refresh's end less grace,
+// or from the region's start), so it read all of J.
 func journeyWindowOf(ctx context.Context, db DBTX, schema string, def Series, from, to time.Time, grace time.Duration) (*journeyWindow, error) {
 	st, found, err := ReadRollupState(ctx, db, schema, def)
 	if err != nil || !found || st.JourneySpan == nil || st.JourneySpanSince == nil || st.JourneySpanTo == nil {
 		return nil, err
 	}
 	span, settled := *st.JourneySpan, st.JourneySpanTo.Add(-grace)
-	if span < 0 || span > to.Sub(from) || from.Add(-span).Before(st.JourneySpanSince.Add(grace)) || settled.Before(from) {
+	if span < 0 || span > to.Sub(from) || from.Add(-span).Before(*st.JourneySpanSince) || settled.Before(from) {
 		return nil, nil
 	}
 	return &journeyWindow{span: span, settled: settled}, nil

@@ -50,14 +50,20 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 		window, maxGap time.Duration
 		// refreshAt, if set, is how far after from the rollups are refreshed, before
 		// the arrivals (rows of the last grace before it and after it) are inserted.
-		refreshAt  time.Duration
-		wantByTime bool
+		refreshAt time.Duration
+		// olderCoveredTo, if set, is how far from from a version that does not measure
+		// journeys had refreshed the rollups: the measured region starts a grace before it.
+		olderCoveredTo time.Duration
+		wantByTime     bool
 	}{
 		{name: "journeys looked up by id before any refresh", window: time.Hour, maxGap: 10 * time.Minute},
 		{name: "journeys read by time after a refresh, with arrivals since", window: 6 * time.Hour, maxGap: 10 * time.Minute,
 			refreshAt: 5 * time.Hour, wantByTime: true},
 		{name: "journeys read by time when the refresh covers the whole window", window: 6 * time.Hour, maxGap: 10 * time.Minute,
 			refreshAt: 9 * time.Hour, wantByTime: true},
+		// The edge journeys (2 h, the longest) reach back exactly to the region's start.
+		{name: "journeys read by time over a region started after an older version's refreshes", window: 6 * time.Hour, maxGap: 10 * time.Minute,
+			refreshAt: 9 * time.Hour, olderCoveredTo: -2*time.Hour + store.DefaultGrace, wantByTime: true},
 		// Journeys of up to 12 rows up to 10 minutes apart: the longest is over an hour.
 		{name: "journeys looked up by id when one lasted longer than the window", window: time.Hour, maxGap: 10 * time.Minute,
 			refreshAt: 3 * time.Hour},
@@ -74,6 +80,10 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 			def, err := store.NewSeries(journeySLO(), slo.Tables{}, checkout())
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.olderCoveredTo != 0 {
+				db.Exec(t, "INSERT INTO "+pgx.Identifier{db.PluginSchema, "sli_rollup_state"}.Sanitize()+
+					" (series, definition, covered_to, refreshed_at) VALUES ($1, $2, $3, now())", def.Key(), string(def.Definition()), from.Add(tt.olderCoveredTo))
 			}
 			to := from.Add(tt.window)
 			rng := rand.New(rand.NewPCG(7, uint64(11+i)))

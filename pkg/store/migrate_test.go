@@ -118,8 +118,8 @@ func TestMigration3MeasuresJourneysFromTheNextRefresh(t *testing.T) {
 		from, to time.Time
 		want     bool
 	}{
-		{"a range starting a span and a grace into the measured region", x.Add(10 * time.Minute), x.Add(40 * time.Minute), true},
-		{"a range whose span before it reaches before the measured region's first grace", x, x.Add(40 * time.Minute), false},
+		{"a range starting a span into the measured region [x - 5m, x + 1h)", x.Add(-3 * time.Minute), x.Add(40 * time.Minute), true},
+		{"a range whose span before it reaches before the measured region", x.Add(-4 * time.Minute), x.Add(40 * time.Minute), false},
 		{"a range after the measured region (its journeys all looked up by id anyway)", x.Add(2 * time.Hour), x.Add(3 * time.Hour), false},
 	}
 	for _, tt := range tests {

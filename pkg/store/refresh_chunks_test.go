@@ -252,9 +252,10 @@ func TestConcurrentChunkedRefreshesCountOnce(t *testing.T) {
 // measured region: the longest journey (first to last row) among the journeys counted, over
 // chunks, never shrinking when a later chunk has only short journeys or none, growing when a
 // row arriving within the grace makes a journey longer, unbounded for a journey with an
-// infinite timestamp (which must not fail the refresh); the region starting at the first
-// chunk and going on with each, starting again where a refresh by a version that does not
-// measure journeys moved covered_to on; and nothing of it for a request series.
+// infinite timestamp (which must not fail the refresh), not for a row without a journey id;
+// the region starting at the first chunk and going on with each, starting again, with the
+// span of its own journeys only, where a refresh by a version that does not measure journeys
+// moved covered_to on; and nothing of it for a request series.
 func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
 	db, requests := rollupDB(t)
 	def := journeySeries(t)
@@ -267,15 +268,17 @@ func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
 		}
 		return st
 	}
-	check := func(when string, span time.Duration, since, spanTo time.Time) {
+	check := func(when string, span *time.Duration, since, spanTo time.Time) {
 		t.Helper()
 		st := state()
-		if st.JourneySpan == nil || *st.JourneySpan != span || st.JourneySpanSince == nil || !st.JourneySpanSince.Equal(since) ||
-			st.JourneySpanTo == nil || !st.JourneySpanTo.Equal(spanTo) {
-			t.Fatalf("%s: span %v over [%v, %v), want %s over [%s, %s)", when, st.JourneySpan, st.JourneySpanSince, st.JourneySpanTo, span, since, spanTo)
+		if (st.JourneySpan == nil) != (span == nil) || (span != nil && *st.JourneySpan != *span) ||
+			st.JourneySpanSince == nil || !st.JourneySpanSince.Equal(since) || st.JourneySpanTo == nil || !st.JourneySpanTo.Equal(spanTo) {
+			t.Fatalf("%s: span %v over [%v, %v), want %v over [%s, %s)", when, st.JourneySpan, st.JourneySpanSince, st.JourneySpanTo, span, since, spanTo)
 		}
 	}
-	row := func(jid string, at any) {
+	d := func(d time.Duration) *time.Duration { return &d }
+	db.Exec(t, "ALTER TABLE user_journey_logs ALTER COLUMN journey_id DROP NOT NULL")
+	row := func(jid, at any) {
 		db.Exec(t, `INSERT INTO user_journey_logs ("timestamp", journey_id, journey_name, step_name, step_order, success, duration_ms)
 			VALUES ($1, $2, 'checkout', 'login', 1, true, 10)`, at, jid)
 	}
@@ -298,17 +301,18 @@ func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
 	first := t0.Add(5 * time.Minute)
 	end := t0.Add(4 * time.Hour)
 	refreshChunk(end)
-	check("after the first chunk", 40*time.Minute, first, first.Add(time.Hour))
+	check("after the first chunk", d(40*time.Minute), first, first.Add(time.Hour))
 	refreshChunk(end)
-	check("after a chunk of short journeys", 40*time.Minute, first, first.Add(2*time.Hour))
+	check("after a chunk of short journeys", d(40*time.Minute), first, first.Add(2*time.Hour))
+	row(nil, t0.Add(150*time.Minute)) // a row without a journey id
 	refreshChunk(end)
-	check("after a chunk without journeys", 40*time.Minute, first, first.Add(3*time.Hour))
+	check("after a chunk without journeys", d(40*time.Minute), first, first.Add(3*time.Hour))
 
 	// A row 3 minutes before covered_to (t0+3h05m), within the 5-minute grace, makes "long"
 	// 2h57m long.
 	row("long", first.Add(3*time.Hour-3*time.Minute))
 	refreshChunk(end)
-	check("after a late row", 2*time.Hour+57*time.Minute, first, end)
+	check("after a late row", d(2*time.Hour+57*time.Minute), first, end)
 
 	// covered_to moves on without measuring (an older version refreshed): the region starts
 	// again with the next measuring chunk, from covered_to - grace.
@@ -316,12 +320,16 @@ func TestRefreshMeasuresTheLongestJourney(t *testing.T) {
 		" SET covered_to = covered_to + interval '1 hour' WHERE series = $1", def.Key())
 	later := end.Add(2 * time.Hour)
 	refreshChunk(later)
-	check("after a refresh that did not measure", 2*time.Hour+57*time.Minute, end.Add(time.Hour-store.DefaultGrace), later)
+	check("after a refresh that did not measure, a region without journeys", nil, end.Add(time.Hour-store.DefaultGrace), later)
+	row("fresh", later.Add(-time.Minute))
+	row("fresh", later.Add(9*time.Minute))
+	refreshChunk(later.Add(10 * time.Minute))
+	check("after a journey of the new region", d(10*time.Minute), end.Add(time.Hour-store.DefaultGrace), later.Add(10*time.Minute))
 
 	// A journey with an infinite timestamp: no span, longer than anything.
 	row("forever", "infinity")
-	row("forever", later.Add(-time.Minute))
-	refreshChunk(later.Add(time.Minute))
+	row("forever", later.Add(8*time.Minute))
+	refreshChunk(later.Add(11 * time.Minute))
 	if st := state(); st.JourneySpan == nil || *st.JourneySpan < 50*365*24*time.Hour {
 		t.Errorf("after an infinite timestamp: span %v, want unbounded", st.JourneySpan)
 	}

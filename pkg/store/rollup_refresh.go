@@ -206,12 +206,13 @@ func refreshChunk(ctx context.Context, tx pgx.Tx, schema string, def Series, end
 		}
 	}
 	// A journey series' measured region (see migration 3) goes on from where the last
-	// measuring refresh ended, or starts again here; journey_span only grows.
+	// measuring refresh ended, its span growing, or starts again here with this chunk's span.
 	var since, spanTo *time.Time
+	goesOn := false
 	if def.Journeys != nil {
 		since, spanTo = &start, &to
 		if found && st.JourneySpanTo != nil && st.JourneySpanTo.Equal(st.CoveredTo) && st.JourneySpanSince != nil {
-			since = st.JourneySpanSince
+			since, goesOn = st.JourneySpanSince, true
 		}
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "sli_rollup_state"}.Sanitize()+` AS s
@@ -219,9 +220,9 @@ func refreshChunk(ctx context.Context, tx pgx.Tx, schema string, def Series, end
 		VALUES ($1, $2, $3, clock_timestamp(), $4, $5, $6)
 		ON CONFLICT (series) DO UPDATE SET definition = excluded.definition,
 			covered_to = excluded.covered_to, refreshed_at = excluded.refreshed_at,
-			journey_span = greatest(s.journey_span, excluded.journey_span),
+			journey_span = CASE WHEN $7 THEN greatest(s.journey_span, excluded.journey_span) ELSE excluded.journey_span END,
 			journey_span_since = excluded.journey_span_since, journey_span_to = excluded.journey_span_to`,
-		def.Key(), string(def.Definition()), to, res.span, since, spanTo)
+		def.Key(), string(def.Definition()), to, res.span, since, spanTo, goesOn)
 	if err != nil {
 		return chunkResult{}, fmt.Errorf("save rollup state: %w", err)
 	}
@@ -277,8 +278,9 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 			"js AS (" + q.journeys("SELECT * FROM candidates") + "), " +
 			"computed AS (" + minuteCountsOf("js",
 			"(j.first_ts >= "+lo+" AND j.first_ts < "+hi+") OR date_trunc('minute', j.first_ts) IN (SELECT minute FROM early)") + ")"
-		// A journey with an infinite timestamp has no span: longer than any range.
-		span = "(SELECT max(CASE WHEN isfinite(js.first_ts) AND isfinite(js.last_ts) THEN js.last_ts - js.first_ts" +
+		// A journey with an infinite timestamp has no span: longer than any range. A candidate
+		// without timed rows in scope (a NULL id, say) has none at all.
+		span = "(SELECT max(CASE WHEN js.first_ts IS NULL THEN NULL WHEN isfinite(js.first_ts) AND isfinite(js.last_ts) THEN js.last_ts - js.first_ts" +
 			" ELSE interval '" + strconv.Itoa(int(unboundedSpan/(24*time.Hour))) + " days' END) FROM js)"
 		recomputed = "(" + recomputed + " OR r.minute IN (SELECT minute FROM early))"
 	}
@@ -311,9 +313,10 @@ type RollupState struct {
 	RefreshedAt time.Time
 	// JourneySpan is, for a journey series, the longest time between the first and the last
 	// row of one journey among the journeys the refreshes of its measured region counted
-	// (unboundedSpan for a journey with an infinite timestamp); nil before the first journey
-	// and for request series. The measured region is [JourneySpanSince, JourneySpanTo): the
-	// refreshes since JourneySpanSince measured every journey they recomputed (migration 3).
+	// (unboundedSpan for a journey with an infinite timestamp); nil before the region's first
+	// journey and for request series. The measured region is [JourneySpanSince,
+	// JourneySpanTo): the refreshes since JourneySpanSince, each going on where the previous
+	// one ended, measured every journey they recomputed (migration 3).
 	JourneySpan                     *time.Duration
 	JourneySpanSince, JourneySpanTo *time.Time
 }
