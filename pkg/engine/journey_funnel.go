@@ -93,7 +93,7 @@ func (e *Engine) JourneyStepSeries(ctx context.Context, s slo.SLO, first, last t
 	}
 	// Bucket k, [first-step + k*step, first + k*step), is point k's.
 	lastPoint := first.Add(time.Duration(n-1) * step)
-	buckets, err := store.JourneyStepBuckets(ctx, e.db, def, first.Add(-step), lastPoint, step)
+	buckets, err := store.JourneyStepBuckets(ctx, e.db, e.opts.Schema, def, first.Add(-step), lastPoint, step, e.opts.Grace)
 	if err != nil {
 		return nil, fmt.Errorf("journey step series of %s: %w", s.ID(), err)
 	}

@@ -48,7 +48,7 @@ func TestJourneyStepsWithNullStepNames(t *testing.T) {
 		t.Errorf("funnel = %q, want %q", got, want)
 	}
 
-	buckets, err := store.JourneyStepBuckets(ctx, db.Pool, def, from, to, 10*time.Minute)
+	buckets, err := store.JourneyStepBuckets(ctx, db.Pool, db.PluginSchema, def, from, to, 10*time.Minute, store.DefaultGrace)
 	if err != nil {
 		t.Fatalf("time-series mode with a NULL step name: %v", err)
 	}

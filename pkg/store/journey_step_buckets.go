@@ -25,9 +25,11 @@ type StepBucket struct {
 // at to) and per step, the journeys that reached the step and those whose rows of it all
 // succeeded: StepStats.Reached and Succeeded, bucket by bucket. Buckets and steps without
 // journeys have no row. Ordered by bucket, then step order, then name. step must be a
-// positive whole number of seconds. All rows of those journeys are read, also rows after to.
-// One query, in a batch after noJIT.
-func JourneyStepBuckets(ctx context.Context, db BatchDBTX, def Series, from, to time.Time, step time.Duration) ([]StepBucket, error) {
+// positive whole number of seconds. All rows of those journeys are read, also rows after to,
+// found as JourneySteps finds them (by time once the refreshes have measured the longest
+// journey; schema and grace as there). One query, in a batch after noJIT, after reading
+// def's rollup state.
+func JourneyStepBuckets(ctx context.Context, db BatchDBTX, schema string, def Series, from, to time.Time, step time.Duration, grace time.Duration) ([]StepBucket, error) {
 	if def.Journeys == nil {
 		return nil, fmt.Errorf("journey step buckets of %s: not a journey series", def.Key())
 	}
@@ -35,9 +37,13 @@ func JourneyStepBuckets(ctx context.Context, db BatchDBTX, def Series, from, to 
 		return nil, fmt.Errorf("journey step buckets of %s: step %s is not a positive whole number of seconds", def.Key(), step)
 	}
 	from, to = from.UTC(), to.UTC()
+	byTime, err := journeyWindowOf(ctx, db, schema, def, from, to, grace)
+	if err != nil {
+		return nil, fmt.Errorf("journey step buckets of %s: %w", def.Key(), err)
+	}
 	secs := int64(step / time.Second)
 	var out []StepBucket
-	sql, args := journeyStepBucketsSQL(def, from, to, secs)
+	sql, args := journeyStepBucketsSQL(def, from, to, secs, byTime)
 	batch := &pgx.Batch{}
 	noJIT(batch)
 	batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
@@ -57,22 +63,20 @@ func JourneyStepBuckets(ctx context.Context, db BatchDBTX, def Series, from, to 
 	return out, nil
 }
 
-// journeyStepBucketsSQL: the window's journeys (by first row, as journeyStepsSQL), one row
-// per (journey, step) with its bucket number floor((first row - from) / secs), then per
-// (bucket, step) the counts.
-func journeyStepBucketsSQL(def Series, from, to time.Time, secs int64) (string, []any) {
+// journeyStepBucketsSQL: the rows of the window's journeys (journeyRows), each journey's
+// first row (to keep those that started in the window, as journeyStepsSQL), one row per
+// (journey, step) with its bucket number floor((first row - from) / secs), then per (bucket,
+// step) the counts.
+func journeyStepBucketsSQL(def Series, from, to time.Time, secs int64, byTime *journeyWindow) (string, []any) {
 	var p params
 	q := def.bind(&p)
-	j := def.Journeys
 	lo, hi := p.add(from.UTC())+"::timestamptz", p.add(to.UTC())+"::timestamptz"
 	width := p.add(secs) + "::bigint"
-	sql := "WITH journeys AS (SELECT j.jid, j.first_ts FROM (" + q.journeys(q.journeyIDsBetween(lo, hi)) + ") j" +
-		" WHERE j.first_ts >= " + lo + " AND j.first_ts < " + hi + "), " +
-		"per AS (SELECT jj.jid, floor(extract(epoch FROM jj.first_ts - " + lo + ") / " + width + ")::bigint AS bucket, r.step," +
-		" min(r.ord) AS ord, bool_and(r.ok) AS ok FROM journeys jj CROSS JOIN LATERAL (SELECT " +
-		col("s", j.StepColumn) + "::text AS step, " + col("s", j.OrderColumn) + "::bigint AS ord, " +
-		col("s", j.SuccessColumn) + " IS TRUE AS ok FROM " + q.from("s") +
-		" WHERE " + q.scope("s") + " AND " + q.jid("s") + " = jj.jid) r GROUP BY 1, 2, 3) " +
+	sql := "WITH r AS MATERIALIZED (" + q.journeyRows(from, to, lo, hi, byTime) + "), " +
+		"journeys AS (SELECT r.jid, min(r.ts)::timestamptz AS first_ts FROM r GROUP BY r.jid" +
+		" HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
+		"per AS (SELECT j.jid, floor(extract(epoch FROM j.first_ts - " + lo + ") / " + width + ")::bigint AS bucket, r.step," +
+		" min(r.ord) AS ord, bool_and(r.ok) AS ok FROM journeys j JOIN r ON r.jid = j.jid GROUP BY 1, 2, 3) " +
 		"SELECT bucket, step, min(ord), count(*), count(*) FILTER (WHERE ok) FROM per WHERE step IS NOT NULL" +
 		" GROUP BY bucket, step ORDER BY bucket, min(ord), step"
 	return sql, p.args

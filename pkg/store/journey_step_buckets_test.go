@@ -45,9 +45,28 @@ func TestJourneyStepBucketsEqualAPlainCountPerBucketAndStep(t *testing.T) {
 	}
 
 	from, to := base.Add(17*time.Minute+3*time.Second), base.Add(2*time.Hour+41*time.Minute)
+	if _, err := store.Migrate(context.Background(), db.Pool, db.PluginSchema); err != nil {
+		t.Fatal(err)
+	}
+	// Journeys looked up by id first, then read by time once a refresh has measured them.
+	for _, refreshed := range []bool{false, true} {
+		if refreshed {
+			if _, err := store.Refresh(context.Background(), db.Pool, db.PluginSchema, def, base.Add(4*time.Hour), store.DefaultGrace, store.RefreshLimit{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if byTime, err := store.JourneyStepsByTime(context.Background(), db.Pool, db.PluginSchema, def, from, to, store.DefaultGrace); err != nil || byTime != refreshed {
+			t.Fatalf("refreshed %v: read by time %v (%v)", refreshed, byTime, err)
+		}
+		checkBuckets(t, db, def, from, to, refreshed)
+	}
+}
+
+// checkBuckets compares JourneyStepBuckets with a plain count per bucket and step.
+func checkBuckets(t *testing.T, db *storetest.DB, def store.Series, from, to time.Time, refreshed bool) {
 	for _, step := range []time.Duration{time.Minute, 5 * time.Minute, 7 * time.Minute, time.Hour} {
-		t.Run(step.String(), func(t *testing.T) {
-			got, err := store.JourneyStepBuckets(context.Background(), db.Pool, def, from, to, step)
+		t.Run(fmt.Sprintf("refreshed=%v/%s", refreshed, step), func(t *testing.T) {
+			got, err := store.JourneyStepBuckets(context.Background(), db.Pool, db.PluginSchema, def, from, to, step, store.DefaultGrace)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +125,7 @@ func TestJourneyStepBucketsRejectsWhatItCannotBucket(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// No database is needed: the arguments are checked first.
-			if _, err := store.JourneyStepBuckets(context.Background(), nil, tt.def, at, at.Add(time.Hour), tt.step); err == nil {
+			if _, err := store.JourneyStepBuckets(context.Background(), nil, "sloguard", tt.def, at, at.Add(time.Hour), tt.step, store.DefaultGrace); err == nil {
 				t.Error("no error")
 			}
 		})

@@ -118,6 +118,13 @@ func TestJourneyStepsEqualAPerJourneyComputation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			buckets, err := store.JourneyStepBuckets(ctx, db.Pool, db.PluginSchema, def, from, to, 25*time.Minute, store.DefaultGrace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := bucketText(buckets), bucketText(bucketsByDefinition(rows, from, to, 25*time.Minute)); !slices.Equal(got, want) {
+				t.Errorf("step buckets differ from the definition\n got %q\nwant %q", got, want)
+			}
 			want := funnelByDefinition(rows, from, to, map[string]float64{"login": 2000})
 			if len(got) != len(want) {
 				t.Fatalf("%d steps, want %d: %+v", len(got), len(want), got)
@@ -224,6 +231,73 @@ func copyJourneyRows(t *testing.T, db *storetest.DB, rows []journeyRow) {
 		[]string{"timestamp", "journey_id", "journey_name", "step_name", "step_order", "success", "duration_ms"}, pgx.CopyFromRows(copyRows)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// bucketsByDefinition computes JourneyStepBuckets journey by journey: the journeys whose
+// first row is in [from, to), by the bucket of their first row, per step they logged.
+func bucketsByDefinition(rows []journeyRow, from, to time.Time, step time.Duration) []store.StepBucket {
+	first := map[string]time.Time{}
+	for _, r := range rows {
+		if f, ok := first[r.jid]; !r.at.IsZero() && (!ok || r.at.Before(f)) {
+			first[r.jid] = r.at
+		}
+	}
+	type key struct {
+		start     time.Time
+		step, jid string
+	}
+	type journeyStep struct {
+		order  int64
+		failed bool
+	}
+	per := map[key]*journeyStep{}
+	for _, r := range rows {
+		f, ok := first[r.jid]
+		if !ok || f.Before(from) || !f.Before(to) {
+			continue
+		}
+		k := key{from.Add(f.Sub(from) / step * step), r.step, r.jid}
+		js := per[k]
+		if js == nil {
+			js = &journeyStep{order: r.order}
+			per[k] = js
+		}
+		js.order, js.failed = min(js.order, r.order), js.failed || !r.ok
+	}
+	type bucketKey struct {
+		start time.Time
+		step  string
+	}
+	byBucket := map[bucketKey]*store.StepBucket{}
+	for k, js := range per {
+		bk := bucketKey{k.start, k.step}
+		b := byBucket[bk]
+		if b == nil {
+			b = &store.StepBucket{Start: k.start, Step: k.step, Order: js.order}
+			byBucket[bk] = b
+		}
+		b.Order = min(b.Order, js.order)
+		b.Reached++
+		if !js.failed {
+			b.Succeeded++
+		}
+	}
+	var out []store.StepBucket
+	for _, b := range byBucket {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b store.StepBucket) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Order, b.Order), cmp.Compare(a.Step, b.Step))
+	})
+	return out
+}
+
+func bucketText(bs []store.StepBucket) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = fmt.Sprintf("%s %s %d %d/%d", b.Start.UTC().Format(time.RFC3339), b.Step, b.Order, b.Succeeded, b.Reached)
+	}
+	return out
 }
 
 // funnelByDefinition computes the funnel of the journeys whose first row is in [from, to)

@@ -331,6 +331,7 @@ func printBench(w io.Writer, results []benchResult) {
 		for _, qt := range dashboardQueryTypes {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", r.rows, qt, ms(median(r.dashboard.perType[qt])), ms(p95(r.dashboard.perType[qt])))
 		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", r.rows, "journey_steps, time series", ms(median(r.dashboard.stepSeries)), ms(p95(r.dashboard.stepSeries)))
 	}
 	_ = tw.Flush()
 }

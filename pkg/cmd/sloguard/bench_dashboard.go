@@ -46,10 +46,11 @@ func dashboardConfig(schema string) string {
 var dashboardQueryTypes = []string{"slo_status", "error_budget", "burn_rate", "sli", "journey_steps"}
 
 // dashboardFigure is the dashboard refresh's durations: as Grafana sends it (one request per
-// panel, all at once), as one request holding every panel's query, and per query type alone.
+// panel, all at once), as one request holding every panel's query, per query type alone,
+// and the journey steps' time series alone (a panel of the provisioned dashboard).
 type dashboardFigure struct {
-	refresh, oneRequest []time.Duration
-	perType             map[string][]time.Duration
+	refresh, oneRequest, stepSeries []time.Duration
+	perType                         map[string][]time.Duration
 }
 
 // benchDashboard measures one dashboard refresh through the plugin's QueryData, as Grafana
@@ -148,6 +149,11 @@ func benchDashboard(ctx context.Context, pool *pgxpool.Pool, dsn, schema string,
 		if fig.perType[qt], err = measure(panels[i]); err != nil {
 			return fig, err
 		}
+	}
+	stepSeries := request("journey_steps")
+	stepSeries.Queries[0].JSON = json.RawMessage(`{"queryType":"journey_steps","mode":"timeseries"}`)
+	if fig.stepSeries, err = measure(stepSeries); err != nil {
+		return fig, err
 	}
 	fmt.Fprintf(log, "bench %s: dashboard of %d SLOs measured\n", schema, len(cfg.SLOs()))
 	return fig, nil

@@ -23,7 +23,7 @@ func TestBenchPrintsEveryFigureAndDropsItsSchema(t *testing.T) {
 	}
 	for _, want := range []string{
 		"plain SQL median", "engine status median", "7d series median", "refresh median", "dashboard median",
-		"all, one request", "slo_status", "error_budget", "burn_rate", "sli", "journey_steps",
+		"all, one request", "slo_status", "error_budget", "burn_rate", "sli", "journey_steps", "journey_steps, time series",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, stdout)
