@@ -1,14 +1,10 @@
 package simulate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
 
@@ -46,44 +42,21 @@ func LoadScenario(path string) (*Scenario, error) {
 func ParseScenario(data []byte, source string) (*Scenario, error) {
 	p := &parser{}
 	sc := &Scenario{}
-	if root, ok := p.decode(data); ok {
-		p.document(root, sc)
+	switch root, ok := p.Decode(data); {
+	case !ok:
+	case root == nil:
+		p.Errorf(nil, "", "empty scenario; want a mapping with services and/or journeys")
+	default:
+		p.Walk(func() { p.document(root, sc) })
 	}
-	if len(p.diags) == 0 {
+	if len(p.Diags) == 0 {
 		return sc, nil
 	}
-	errs := make([]error, len(p.diags))
-	for i, d := range p.diags {
-		sep := ": "
-		if d.Line > 0 {
-			sep = ":"
-		}
-		errs[i] = errors.New(source + sep + d.String())
+	errs := make([]error, len(p.Diags))
+	for i, d := range p.Diags {
+		errs[i] = errors.New(d.In(source))
 	}
 	return nil, errors.Join(errs...)
-}
-
-// yamlErrLine matches the position yaml.v3 puts in its syntax errors.
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// decode parses the one YAML document of data.
-func (p *parser) decode(data []byte) (*yaml.Node, bool) {
-	var doc yaml.Node
-	err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc)
-	switch {
-	case errors.Is(err, io.EOF) || (err == nil && len(doc.Content) == 0):
-		p.errorf(nil, "(document)", "empty scenario; want a mapping with services and/or journeys")
-		return nil, false
-	case err != nil:
-		d := slo.Diagnostic{Severity: slo.SeverityError, Path: "(document)", Message: "not valid YAML: " + err.Error()}
-		if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
-			d.Line, _ = strconv.Atoi(m[1])
-			d.Message = "not valid YAML: " + m[2]
-		}
-		p.diags = append(p.diags, d)
-		return nil, false
-	}
-	return doc.Content[0], true
 }
 
 func (p *parser) document(root *yaml.Node, sc *Scenario) {
@@ -91,48 +64,48 @@ func (p *parser) document(root *yaml.Node, sc *Scenario) {
 	if !ok {
 		return
 	}
-	if f, ok := has(top, "start"); ok {
+	if f, ok := slo.Present(top, "start"); ok {
 		sc.Start, _ = p.instant(f)
 	}
-	if f, ok := has(top, "duration"); ok {
+	if f, ok := slo.Present(top, "duration"); ok {
 		sc.Duration, _ = p.duration(f, false)
 	}
-	f, hasServices := has(top, "services")
+	f, hasServices := slo.Present(top, "services")
 	if hasServices {
 		p.services(f, sc)
 	}
-	g, hasJourneys := has(top, "journeys")
+	g, hasJourneys := slo.Present(top, "journeys")
 	if hasJourneys {
 		p.journeys(g, sc)
 	}
 	switch {
 	case !hasServices && !hasJourneys:
-		p.errorf(root, "services", "required: services and/or journeys, else the scenario makes no traffic")
-	case len(sc.Services)+len(sc.Journeys) == 0 && len(p.diags) == 0:
-		p.errorf(root, "services", "no services or journeys defined: the scenario makes no traffic")
+		p.Errorf(root, "services", "required: services and/or journeys, else the scenario makes no traffic")
+	case len(sc.Services)+len(sc.Journeys) == 0 && len(p.Diags) == 0:
+		p.Errorf(root, "services", "no services or journeys defined: the scenario makes no traffic")
 	}
-	if f, ok := has(top, "incidents"); ok {
+	if f, ok := slo.Present(top, "incidents"); ok {
 		p.incidents(f, sc)
 	}
 }
 
-func (p *parser) services(f field, sc *Scenario) {
-	items, ok := p.list(f)
+func (p *parser) services(f slo.YAMLEntry, sc *Scenario) {
+	items, ok := p.List(f)
 	if !ok {
 		return
 	}
 	seen := map[string]int{}
 	for _, it := range items {
-		m, ok := p.mapping(it.val, it.path, serviceKeys)
+		m, ok := p.mapping(it.Val, it.Path, serviceKeys)
 		if !ok {
 			continue
 		}
 		var s Service
 		s.Name = p.name(m, it, seen)
-		if e, ok := has(m, "endpoints"); ok {
-			if eps, ok := p.list(e); ok {
+		if e, ok := slo.Present(m, "endpoints"); ok {
+			if eps, ok := p.List(e); ok {
 				for _, ep := range eps {
-					if v, ok := p.str(ep); ok {
+					if v, ok := p.Str(ep); ok {
 						s.Endpoints = append(s.Endpoints, v)
 					}
 				}
@@ -140,16 +113,16 @@ func (p *parser) services(f field, sc *Scenario) {
 		}
 		s.RatePerMinute = p.rate(m, it)
 		s.Seasonality = p.seasonality(m)
-		if e, ok := has(m, "error_ratio"); ok {
+		if e, ok := slo.Present(m, "error_ratio"); ok {
 			s.ErrorRatio, _ = p.within(e, 0, 1, true, "in [0, 1)")
 		}
-		if e, ok := has(m, "client_error_ratio"); ok {
+		if e, ok := slo.Present(m, "client_error_ratio"); ok {
 			if s.ClientErrorRatio, ok = p.within(e, 0, 1, true, "in [0, 1)"); ok && s.ErrorRatio+s.ClientErrorRatio >= 1 {
-				p.errorf(e.val, e.path, "error_ratio + client_error_ratio must be < 1, got %g", s.ErrorRatio+s.ClientErrorRatio)
+				p.Errorf(e.Val, e.Path, "error_ratio + client_error_ratio must be < 1, got %g", s.ErrorRatio+s.ClientErrorRatio)
 			}
 		}
-		if e, ok := p.required(m, it.val, it.path, "latency", "{p50_ms: N, p95_ms: N}"); ok {
-			if lm, ok := p.mapping(e.val, e.path, latencyKeys); ok {
+		if e, ok := p.required(m, it.Val, it.Path, "latency", "{p50_ms: N, p95_ms: N}"); ok {
+			if lm, ok := p.mapping(e.Val, e.Path, latencyKeys); ok {
 				s.Latency = p.latency(lm, e)
 			}
 		}
@@ -158,24 +131,24 @@ func (p *parser) services(f field, sc *Scenario) {
 }
 
 // name reads a required, unique name.
-func (p *parser) name(m map[string]field, it field, seen map[string]int) string {
-	f, ok := p.required(m, it.val, it.path, "name", "a name")
+func (p *parser) name(m map[string]slo.YAMLEntry, it slo.YAMLEntry, seen map[string]int) string {
+	f, ok := p.required(m, it.Val, it.Path, "name", "a name")
 	if !ok {
 		return ""
 	}
-	n, ok := p.str(f)
+	n, ok := p.Str(f)
 	if !ok {
 		return ""
 	}
 	if line, dup := seen[n]; dup {
-		p.errorf(f.val, f.path, "duplicate name %q (first at line %d)", n, line)
+		p.Errorf(f.Val, f.Path, "duplicate name %q (first at line %d)", n, line)
 	}
-	seen[n] = f.val.Line
+	seen[n] = f.Val.Line
 	return n
 }
 
-func (p *parser) rate(m map[string]field, it field) float64 {
-	f, ok := p.required(m, it.val, it.path, "rate_per_minute", "the mean rate per minute, e.g. 600")
+func (p *parser) rate(m map[string]slo.YAMLEntry, it slo.YAMLEntry) float64 {
+	f, ok := p.required(m, it.Val, it.Path, "rate_per_minute", "the mean rate per minute, e.g. 600")
 	if !ok {
 		return 0
 	}
@@ -183,67 +156,67 @@ func (p *parser) rate(m map[string]field, it field) float64 {
 	return r
 }
 
-func (p *parser) seasonality(m map[string]field) Seasonality {
+func (p *parser) seasonality(m map[string]slo.YAMLEntry) Seasonality {
 	var s Seasonality
-	if f, ok := has(m, "daily_amplitude"); ok {
+	if f, ok := slo.Present(m, "daily_amplitude"); ok {
 		s.DailyAmplitude, _ = p.within(f, 0, 1, false, "in [0, 1]")
 	}
-	if f, ok := has(m, "weekly_amplitude"); ok {
+	if f, ok := slo.Present(m, "weekly_amplitude"); ok {
 		s.WeeklyAmplitude, _ = p.within(f, 0, 1, false, "in [0, 1]")
 	}
 	return s
 }
 
 // latency reads p50_ms and p95_ms (both required, p95 >= p50) from m, the mapping at f.
-func (p *parser) latency(m map[string]field, f field) Latency {
+func (p *parser) latency(m map[string]slo.YAMLEntry, f slo.YAMLEntry) Latency {
 	var l Latency
-	if e, ok := p.required(m, f.val, f.path, "p50_ms", "the median in milliseconds"); ok {
+	if e, ok := p.required(m, f.Val, f.Path, "p50_ms", "the median in milliseconds"); ok {
 		l.P50MS, _ = p.positive(e, maxLatencyMS)
 	}
-	if e, ok := p.required(m, f.val, f.path, "p95_ms", "the 95th percentile in milliseconds"); ok {
+	if e, ok := p.required(m, f.Val, f.Path, "p95_ms", "the 95th percentile in milliseconds"); ok {
 		if l.P95MS, ok = p.positive(e, maxLatencyMS); ok && l.P50MS > 0 && l.P95MS < l.P50MS {
-			p.errorf(e.val, e.path, "must be >= p50_ms (%g), got %s", l.P50MS, e.val.Value)
+			p.Errorf(e.Val, e.Path, "must be >= p50_ms (%g), got %s", l.P50MS, e.Val.Value)
 		}
 	}
 	return l
 }
 
-func (p *parser) journeys(f field, sc *Scenario) {
-	items, ok := p.list(f)
+func (p *parser) journeys(f slo.YAMLEntry, sc *Scenario) {
+	items, ok := p.List(f)
 	if !ok {
 		return
 	}
 	seen := map[string]int{}
 	for _, it := range items {
-		m, ok := p.mapping(it.val, it.path, journeyKeys)
+		m, ok := p.mapping(it.Val, it.Path, journeyKeys)
 		if !ok {
 			continue
 		}
 		j := Journey{Name: p.name(m, it, seen), RatePerMinute: p.rate(m, it), Seasonality: p.seasonality(m)}
-		if sf, ok := p.required(m, it.val, it.path, "steps", "a list of steps with name, failure_ratio, p50_ms and p95_ms"); ok {
+		if sf, ok := p.required(m, it.Val, it.Path, "steps", "a list of steps with name, failure_ratio, p50_ms and p95_ms"); ok {
 			j.Steps = p.steps(sf)
 		}
 		sc.Journeys = append(sc.Journeys, j)
 	}
 }
 
-func (p *parser) steps(f field) []Step {
-	items, ok := p.list(f)
+func (p *parser) steps(f slo.YAMLEntry) []Step {
+	items, ok := p.List(f)
 	if !ok {
 		return nil
 	}
 	if len(items) == 0 {
-		p.errorf(f.val, f.path, "must list at least one step")
+		p.Errorf(f.Val, f.Path, "must list at least one step")
 	}
 	var steps []Step
 	seen := map[string]int{}
 	for _, it := range items {
-		m, ok := p.mapping(it.val, it.path, stepKeys)
+		m, ok := p.mapping(it.Val, it.Path, stepKeys)
 		if !ok {
 			continue
 		}
 		s := Step{Name: p.name(m, it, seen), Latency: p.latency(m, it)}
-		if e, ok := has(m, "failure_ratio"); ok {
+		if e, ok := slo.Present(m, "failure_ratio"); ok {
 			s.FailureRatio, _ = p.within(e, 0, 1, true, "in [0, 1)")
 		}
 		steps = append(steps, s)

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,24 @@ incidents:
 	}
 }
 
+// The scenario reader is the SLO config's: merge keys and aliases work, and a zero offset
+// may be written with its unit.
+func TestParseScenarioTakesMergeKeysAndZeroWithAUnit(t *testing.T) {
+	sc := mustParse(t, `services:
+  - &a {name: a, rate_per_minute: 10, latency: {p50_ms: 40, p95_ms: 150}}
+  - {<<: *a, name: b, rate_per_minute: 20}
+incidents:
+  - {name: x, service: a, at: 0m, duration: 5m, error_ratio: 1}
+`)
+	if len(sc.Services) != 2 || sc.Services[0].RatePerMinute != 10 || sc.Services[1].RatePerMinute != 20 ||
+		sc.Services[1].Latency != (Latency{40, 150}) {
+		t.Errorf("services = %+v", sc.Services)
+	}
+	if in := sc.Incidents[0]; in.At != 0 || in.Duration != 5*time.Minute {
+		t.Errorf("incident = %+v", in)
+	}
+}
+
 func TestParseScenarioReportsPathAndLine(t *testing.T) {
 	const svc = "services:\n  - name: a\n    rate_per_minute: 10\n    latency: {p50_ms: 40, p95_ms: 150}\n"
 	tests := []struct {
@@ -96,6 +115,8 @@ func TestParseScenarioReportsPathAndLine(t *testing.T) {
 			[]string{"test.yaml:6:5: incidents[0]: needs an effect"}},
 		{"an error ratio of 0", svc + "incidents:\n  - {name: x, service: a, at: 1h, duration: 5m, error_ratio: 0}\n",
 			[]string{"test.yaml:6:62: incidents[0].error_ratio: must be in (0, 1], got 0"}},
+		{"a second document", svc + "---\nservices: []\n", []string{"test.yaml:5:1: (document): only one YAML document is allowed"}},
+		{"aliases expanding past the budget", billionLaughs(), []string{"(document): aliases expand to more than"}},
 		{"a bad start time", "start: tomorrow\n" + svc, []string{`test.yaml:1:8: start: must be an RFC 3339 time such as 2026-11-01T00:00:00Z, got "tomorrow"`}},
 		{"every problem at once", strings.Replace(strings.Replace(svc, "rate_per_minute: 10", "rate_per_minute: -1", 1), "p50_ms: 40", "p50_ms: 0", 1),
 			[]string{"services[0].rate_per_minute: must be > 0", "services[0].latency.p50_ms: must be > 0"}},
@@ -129,4 +150,15 @@ func TestLoadScenarioNamesTheFile(t *testing.T) {
 	if _, err := LoadScenario(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "read scenario") {
 		t.Errorf("error = %v", err)
 	}
+}
+
+// billionLaughs is a small scenario whose services each merge the one before ten times:
+// 10^12 merged mappings if expanded.
+func billionLaughs() string {
+	var b strings.Builder
+	b.WriteString("services:\n  - &m0 {name: s0, rate_per_minute: 1, latency: {p50_ms: 1, p95_ms: 2}}\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "  - &m%d {<<: [%s], name: s%d}\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*m%d, ", i-1), 10), ", "), i)
+	}
+	return b.String()
 }

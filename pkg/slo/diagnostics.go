@@ -34,6 +34,15 @@ type Diagnostic struct {
 // String formats d as "line:col: path: message", leaving out the column when it is 0, the
 // position when Line is 0 and the path when it is empty. The severity is not part of the text; callers that mix errors and
 // warnings prefix it themselves.
+// In is the diagnostic as a line of the file (or other source) it is about:
+// "source:line:col: path: message", or "source: path: message" without a position.
+func (d Diagnostic) In(source string) string {
+	if d.Line > 0 {
+		return source + ":" + d.String()
+	}
+	return source + ": " + d.String()
+}
+
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	switch {

@@ -37,30 +37,30 @@ func internalError(r any) Diagnostics {
 // parse is Parse without the last-resort recover, so that tests and fuzzing see panics.
 func parse(data []byte) (*Config, Diagnostics) {
 	p := &parser{badRules: map[string]bool{}, badJourneys: map[string]bool{}}
-	root, ok := p.decode(data)
+	root, ok := p.Decode(data)
 	if !ok {
 		return nil, p.finish()
 	}
 	cfg := &Config{Journeys: map[string]Journey{}, Rules: DefaultRules()}
 	if isNull(root) {
-		p.errorf(nil, docPath, "empty document; want a mapping with a services key")
+		p.Errorf(nil, docPath, "empty document; want a mapping with a services key")
 		return cfg, p.finish()
 	}
-	if !p.guard(func() { p.document(root, cfg) }) {
+	if !p.Walk(func() { p.document(root, cfg) }) {
 		*cfg = Config{Journeys: map[string]Journey{}, Rules: DefaultRules()}
 	}
 	return cfg, p.finish()
 }
 
-// guard runs walk and reports false, with a diagnostic, when it was aborted because aliases
+// Walk runs walk and reports false, with a diagnostic, when it was aborted because aliases
 // expand past maxExpansion; other panics go on.
-func (p *parser) guard(walk func()) (ok bool) {
+func (p *YAMLReader) Walk(walk func()) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, tooLarge := r.(errTooLarge); !tooLarge {
 				panic(r)
 			}
-			p.errorf(nil, docPath, "aliases expand to more than %d nodes", maxExpansion)
+			p.Errorf(nil, docPath, "aliases expand to more than %d nodes", maxExpansion)
 			ok = false
 		}
 	}()
@@ -68,20 +68,20 @@ func (p *parser) guard(walk func()) (ok bool) {
 	return true
 }
 
-func (p *parser) finish() Diagnostics {
-	p.diags.sortByPosition()
-	return p.diags
+func (p *YAMLReader) finish() Diagnostics {
+	p.Diags.sortByPosition()
+	return p.Diags
 }
 
 // yamlErrLine matches the position yaml.v3 puts in its syntax errors.
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// decode parses the one YAML document of data; ok is false when data is not YAML. The root
+// Decode parses the one YAML document of data; ok is false when data is not YAML. The root
 // is nil for an empty document.
-func (p *parser) decode(data []byte) (root *yaml.Node, ok bool) {
+func (p *YAMLReader) Decode(data []byte) (root *yaml.Node, ok bool) {
 	defer func() {
 		if r := recover(); r != nil { // yaml.v3 has panicked on hostile input before
-			p.errorf(nil, docPath, "not valid YAML")
+			p.Errorf(nil, docPath, "not valid YAML")
 			root, ok = nil, false
 		}
 	}()
@@ -100,7 +100,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node, ok bool) {
 	case err != nil:
 		p.syntaxError(err)
 	default:
-		p.errorf(&extra, docPath, "only one YAML document is allowed; remove the second (---)")
+		p.Errorf(&extra, docPath, "only one YAML document is allowed; remove the second (---)")
 	}
 	if len(doc.Content) == 0 {
 		return nil, true
@@ -108,7 +108,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node, ok bool) {
 	return doc.Content[0], true
 }
 
-func (p *parser) syntaxError(err error) {
+func (p *YAMLReader) syntaxError(err error) {
 	msg := err.Error()
 	d := Diagnostic{Severity: SeverityError, Path: docPath, Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
@@ -116,31 +116,31 @@ func (p *parser) syntaxError(err error) {
 		d.Message = "not valid YAML: " + m[2]
 	}
 	p.errors++
-	p.diags = append(p.diags, d)
+	p.Diags = append(p.Diags, d)
 }
 
 // document walks the root mapping. Sections are read in dependency order: tables, journeys
 // and rules before the services that refer to them.
 func (p *parser) document(root *yaml.Node, cfg *Config) {
-	top, ok := p.fields(root, "", "a mapping with a services key", topKeys, nil)
+	top, ok := p.Fields(root, "", "a mapping with a services key", topKeys, nil)
 	if !ok {
 		return
 	}
-	if e, ok := present(top, "tables"); ok {
+	if e, ok := Present(top, "tables"); ok {
 		cfg.Tables = p.tables(e)
 	}
-	if e, ok := present(top, "journeys"); ok {
+	if e, ok := Present(top, "journeys"); ok {
 		p.journeys(e, cfg)
 	}
-	if e, ok := present(top, "alert_rules"); ok {
+	if e, ok := Present(top, "alert_rules"); ok {
 		p.rules(e, cfg)
 	}
-	if e, ok := present(top, "alert_channels"); ok {
+	if e, ok := Present(top, "alert_channels"); ok {
 		p.channels(e, cfg)
 	}
-	e, ok := present(top, "services")
+	e, ok := Present(top, "services")
 	if !ok {
-		p.errorf(root, "services", "required: a mapping of services to their SLOs")
+		p.Errorf(root, "services", "required: a mapping of services to their SLOs")
 		return
 	}
 	p.services(e, cfg)

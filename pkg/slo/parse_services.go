@@ -19,13 +19,13 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 const nameRule = "names may contain only letters, digits, '_', '-' and '.', and may not start with '-' or '.'"
 
 // services reads `services:`; services without a valid SLO are left out of cfg.
-func (p *parser) services(e entry, cfg *Config) {
-	ents, ok := p.entries(e.val, e.path, "a mapping of services to their SLOs")
+func (p *parser) services(e YAMLEntry, cfg *Config) {
+	ents, ok := p.entries(e.Val, e.Path, "a mapping of services to their SLOs")
 	if !ok {
 		return
 	}
 	if len(ents) == 0 {
-		p.warnf(e.key, e.path, "no services defined")
+		p.warnf(e.Key, e.Path, "no services defined")
 	}
 	for _, se := range ents {
 		if svc, ok := p.service(se, cfg); ok && len(svc.SLOs) > 0 {
@@ -36,33 +36,33 @@ func (p *parser) services(e entry, cfg *Config) {
 
 // service reads one service: an optional log_name and its SLOs. A problem with the service
 // itself drops all its SLOs; a problem with one SLO drops only that SLO.
-func (p *parser) service(se entry, cfg *Config) (Service, bool) {
-	svc := Service{Name: se.name, LogName: se.name}
+func (p *parser) service(se YAMLEntry, cfg *Config) (Service, bool) {
+	svc := Service{Name: se.Name, LogName: se.Name}
 	before := p.errors
-	if !namePattern.MatchString(se.name) {
-		p.errorf(se.key, se.path, "invalid service name: %s", nameRule)
+	if !namePattern.MatchString(se.Name) {
+		p.Errorf(se.Key, se.Path, "invalid service name: %s", nameRule)
 	}
-	ents, ok := p.entries(se.val, se.path, "a mapping of SLO names to SLOs (and an optional log_name)")
+	ents, ok := p.entries(se.Val, se.Path, "a mapping of SLO names to SLOs (and an optional log_name)")
 	if !ok {
 		return svc, false
 	}
-	var slos []entry
+	var slos []YAMLEntry
 	for _, x := range ents {
 		switch {
-		case x.name == "log_name":
-			if s, ok := p.str(x); ok {
+		case x.Name == "log_name":
+			if s, ok := p.Str(x); ok {
 				svc.LogName = s
 			}
-		case x.val != nil && x.val.Kind == yaml.ScalarNode && !isNull(x.val) && didYouMean(x.name, []string{"log_name"}) != "":
+		case x.Val != nil && x.Val.Kind == yaml.ScalarNode && !isNull(x.Val) && didYouMean(x.Name, []string{"log_name"}) != "":
 			// A misspelt log_name would send every SLO of the service to the wrong log rows.
-			p.errorf(x.key, x.path, "unknown key;%s", didYouMean(x.name, []string{"log_name"}))
+			p.Errorf(x.Key, x.Path, "unknown key;%s", didYouMean(x.Name, []string{"log_name"}))
 		default:
 			slos = append(slos, x)
 		}
 	}
 	serviceOK := p.errors == before
 	if len(slos) == 0 {
-		p.warnf(se.key, se.path, "no SLOs defined")
+		p.warnf(se.Key, se.Path, "no SLOs defined")
 	}
 	for _, x := range slos {
 		if s, ok := p.slo(svc, x, cfg); ok {
@@ -73,13 +73,13 @@ func (p *parser) service(se entry, cfg *Config) (Service, bool) {
 }
 
 // slo reads one SLO; ok is false when it has any error.
-func (p *parser) slo(svc Service, e entry, cfg *Config) (SLO, bool) {
+func (p *parser) slo(svc Service, e YAMLEntry, cfg *Config) (SLO, bool) {
 	before := p.errors
-	s := SLO{Service: svc.Name, LogService: svc.LogName, Name: e.name}
-	if !namePattern.MatchString(e.name) {
-		p.errorf(e.key, e.path, "invalid SLO name: %s", nameRule)
+	s := SLO{Service: svc.Name, LogService: svc.LogName, Name: e.Name}
+	if !namePattern.MatchString(e.Name) {
+		p.Errorf(e.Key, e.Path, "invalid SLO name: %s", nameRule)
 	}
-	f, ok := p.fields(e.val, e.path, "a mapping (an SLO with target, window and sli_type)", sloKeys, nil)
+	f, ok := p.Fields(e.Val, e.Path, "a mapping (an SLO with target, window and sli_type)", sloKeys, nil)
 	if !ok {
 		return s, false
 	}
@@ -90,17 +90,17 @@ func (p *parser) slo(svc Service, e entry, cfg *Config) (SLO, bool) {
 		s.Type = SLIType(t)
 	}
 	if we, ok := p.required(f, e, "window", "the SLO period, e.g. 30d"); ok {
-		s.WindowText, s.Window, _ = p.window(we, false)
+		s.WindowText, s.Window, _ = p.Window(we, false)
 	}
 	p.target(f, e, &s, typeOK)
 	if typeOK {
 		p.journeyName(f, e, &s, svc)
 	}
-	if fe, ok := present(f, "filters"); ok {
+	if fe, ok := Present(f, "filters"); ok {
 		s.Filters = p.filters(fe)
 	}
-	if de, ok := present(f, "description"); ok {
-		s.Description, _ = p.str(de)
+	if de, ok := Present(f, "description"); ok {
+		s.Description, _ = p.Str(de)
 	}
 	ruleEntries := p.alertRules(f, &s, cfg)
 	if p.errors != before {
@@ -111,31 +111,31 @@ func (p *parser) slo(svc Service, e entry, cfg *Config) (SLO, bool) {
 }
 
 // required returns the key of f, or reports it missing at the parent's key.
-func (p *parser) required(f map[string]entry, parent entry, key, want string) (entry, bool) {
-	if e, ok := present(f, key); ok {
+func (p *parser) required(f map[string]YAMLEntry, parent YAMLEntry, key, want string) (YAMLEntry, bool) {
+	if e, ok := Present(f, key); ok {
 		return e, true
 	}
-	n := parent.key
+	n := parent.Key
 	if e, ok := f[key]; ok {
-		n = e.key
+		n = e.Key
 	}
-	p.errorf(n, child(parent.path, key), "required: %s", want)
-	return entry{}, false
+	p.Errorf(n, child(parent.Path, key), "required: %s", want)
+	return YAMLEntry{}, false
 }
 
 // target reads target (and percentile for latency): a percentage for success_rate and
 // user_journey, a threshold in milliseconds for latency.
-func (p *parser) target(f map[string]entry, e entry, s *SLO, typeOK bool) {
+func (p *parser) target(f map[string]YAMLEntry, e YAMLEntry, s *SLO, typeOK bool) {
 	te, hasTarget := p.required(f, e, "target", "a percentage such as 99.9 (latency: a threshold in ms)")
-	pe, hasPercentile := present(f, "percentile")
+	pe, hasPercentile := Present(f, "percentile")
 	if !typeOK { // still report a target that is not a number at all
 		if hasTarget {
-			p.number(te)
+			p.Number(te)
 		}
 		return
 	}
 	if s.Type != Latency && hasPercentile {
-		p.errorf(pe.key, pe.path, "applies only to sli_type latency")
+		p.Errorf(pe.Key, pe.Path, "applies only to sli_type latency")
 	}
 	if s.Type == Latency {
 		if !hasPercentile {
@@ -150,13 +150,13 @@ func (p *parser) target(f map[string]entry, e entry, s *SLO, typeOK bool) {
 	if !hasTarget {
 		return
 	}
-	v, ok := p.number(te)
+	v, ok := p.Number(te)
 	if !ok {
 		return
 	}
 	if s.Type == Latency {
 		if v <= 0 {
-			p.errorf(te.val, te.path, "must be > 0 (the latency threshold in milliseconds)%s", got(te))
+			p.Errorf(te.Val, te.Path, "must be > 0 (the latency threshold in milliseconds)%s", Got(te))
 			return
 		}
 		s.ThresholdMS = v
@@ -168,64 +168,64 @@ func (p *parser) target(f map[string]entry, e entry, s *SLO, typeOK bool) {
 }
 
 // percent reads a percentage in (0, 100) exclusive, warning when it looks like a ratio.
-func (p *parser) percent(e entry) (float64, bool) {
-	v, ok := p.number(e)
+func (p *parser) percent(e YAMLEntry) (float64, bool) {
+	v, ok := p.Number(e)
 	if !ok {
 		return 0, false
 	}
 	if v <= 0 || v >= 100 {
-		p.errorf(e.val, e.path, "must be a percentage between 0 and 100 (exclusive), e.g. 99.9%s", got(e))
+		p.Errorf(e.Val, e.Path, "must be a percentage between 0 and 100 (exclusive), e.g. 99.9%s", Got(e))
 		return 0, false
 	}
 	if v <= 1 {
-		p.warnf(e.val, e.path, "is a percentage: %s means %s %%, not %s %%; write %s for that", fmtNum(v), fmtNum(v), fmtNum(v*100), fmtNum(v*100))
+		p.warnf(e.Val, e.Path, "is a percentage: %s means %s %%, not %s %%; write %s for that", fmtNum(v), fmtNum(v), fmtNum(v*100), fmtNum(v*100))
 	}
 	return v, true
 }
 
 // journeyName reads journey_name, which only user_journey SLOs take.
-func (p *parser) journeyName(f map[string]entry, e entry, s *SLO, svc Service) {
-	je, ok := present(f, "journey_name")
+func (p *parser) journeyName(f map[string]YAMLEntry, e YAMLEntry, s *SLO, svc Service) {
+	je, ok := Present(f, "journey_name")
 	if s.Type != UserJourney {
 		if ok {
-			p.errorf(je.key, je.path, "applies only to sli_type user_journey")
+			p.Errorf(je.Key, je.Path, "applies only to sli_type user_journey")
 		}
 		return
 	}
 	if !ok {
 		s.Journey = svc.Name
-		p.warnf(e.key, child(e.path, "journey_name"), "not set; using the service name %q as the journey name", svc.Name)
+		p.warnf(e.Key, child(e.Path, "journey_name"), "not set; using the service name %q as the journey name", svc.Name)
 		return
 	}
-	name, ok := p.str(je)
+	name, ok := p.Str(je)
 	if !ok {
 		return
 	}
 	s.Journey = name
 	if p.badJourneys[name] {
-		p.errorf(je.val, je.path, "journey %q is invalid (see journeys.%s)", name, name)
+		p.Errorf(je.Val, je.Path, "journey %q is invalid (see journeys.%s)", name, name)
 	}
 }
 
 var filterKeys = []string{"column", "values"}
 
 // filters reads `filters:`, a list of {column, values}.
-func (p *parser) filters(e entry) []Filter {
-	items, ok := p.list(e)
+func (p *parser) filters(e YAMLEntry) []Filter {
+	items, ok := p.List(e)
 	if !ok {
 		return nil
 	}
 	var out []Filter
 	for _, it := range items {
-		f, ok := p.fields(it.val, it.path, "a mapping with column and values", filterKeys, nil)
+		f, ok := p.Fields(it.Val, it.Path, "a mapping with column and values", filterKeys, nil)
 		if !ok {
 			continue
 		}
 		var flt Filter
 		if ce, ok := p.required(f, it, "column", "a column of the SLO's log table"); ok {
-			if col, ok := p.str(ce); ok {
+			if col, ok := p.Str(ce); ok {
 				if msg := checkIdentifier(col, false); msg != "" {
-					p.errorf(ce.val, ce.path, "%s", msg)
+					p.Errorf(ce.Val, ce.Path, "%s", msg)
 				}
 				flt.Column = col
 			}
@@ -233,7 +233,7 @@ func (p *parser) filters(e entry) []Filter {
 		if ve, ok := p.required(f, it, "values", "a list of values to match"); ok {
 			if vals, ok := p.strList(ve); ok {
 				if len(vals) == 0 {
-					p.errorf(ve.val, ve.path, "must list at least one value")
+					p.Errorf(ve.Val, ve.Path, "must list at least one value")
 				}
 				flt.Values = vals
 			}
@@ -245,8 +245,8 @@ func (p *parser) filters(e entry) []Filter {
 
 // alertRules reads the SLO's alert_rules (DefaultRuleNames when absent) and returns the
 // entries of the names kept, nil when defaulted.
-func (p *parser) alertRules(f map[string]entry, s *SLO, cfg *Config) []entry {
-	ae, ok := present(f, "alert_rules")
+func (p *parser) alertRules(f map[string]YAMLEntry, s *SLO, cfg *Config) []YAMLEntry {
+	ae, ok := Present(f, "alert_rules")
 	if !ok {
 		for _, name := range DefaultRuleNames {
 			if _, ok := cfg.Rules[name]; ok { // an invalid override was reported and dropped
@@ -255,26 +255,26 @@ func (p *parser) alertRules(f map[string]entry, s *SLO, cfg *Config) []entry {
 		}
 		return nil
 	}
-	items, ok := p.list(ae)
+	items, ok := p.List(ae)
 	if !ok {
 		return nil
 	}
 	s.AlertRules = []string{}
-	var kept []entry
+	var kept []YAMLEntry
 	for _, it := range items {
-		name, ok := p.str(it)
+		name, ok := p.Str(it)
 		switch {
 		case !ok:
 		case slices.Contains(s.AlertRules, name):
-			p.warnf(it.val, it.path, "rule %q is listed twice", name)
+			p.warnf(it.Val, it.Path, "rule %q is listed twice", name)
 		case p.badRules[name]:
-			p.warnf(it.val, it.path, "rule %q is invalid (see alert_rules.%s) and is skipped", name, name)
+			p.warnf(it.Val, it.Path, "rule %q is invalid (see alert_rules.%s) and is skipped", name, name)
 		case cfg.Rules[name].Name != "":
 			s.AlertRules = append(s.AlertRules, name)
 			kept = append(kept, it)
 		default:
 			known := p.ruleNames(cfg)
-			p.errorf(it.val, it.path, "unknown rule %q;%s known rules: %s", name, didYouMean(name, known), strings.Join(known, ", "))
+			p.Errorf(it.Val, it.Path, "unknown rule %q;%s known rules: %s", name, didYouMean(name, known), strings.Join(known, ", "))
 		}
 	}
 	return kept
@@ -282,12 +282,12 @@ func (p *parser) alertRules(f map[string]entry, s *SLO, cfg *Config) []entry {
 
 // checkRules warns about rules that can never fire for the SLO, or whose long window is
 // longer than its period.
-func (p *parser) checkRules(e entry, s *SLO, items []entry, cfg *Config) {
+func (p *parser) checkRules(e YAMLEntry, s *SLO, items []YAMLEntry, cfg *Config) {
 	for i, name := range s.AlertRules {
 		r := cfg.Rules[name]
-		node, path := e.key, e.path
+		node, path := e.Key, e.Path
 		if items != nil {
-			node, path = items[i].val, items[i].path
+			node, path = items[i].Val, items[i].Path
 		}
 		if !r.CanFire(s.Objective, s.Window) {
 			p.warnf(node, path, "rule %q can never fire: it needs a burn rate above %sx, but at a %s %% objective a full outage burns at %sx",

@@ -13,27 +13,27 @@ func ParseRuleSet(data []byte) (rules []Rule, diags Diagnostics) {
 		}
 	}()
 	p := &parser{badRules: map[string]bool{}, badJourneys: map[string]bool{}}
-	root, ok := p.decode(data)
+	root, ok := p.Decode(data)
 	if !ok {
 		return nil, p.finish()
 	}
 	if isNull(root) {
-		p.errorf(nil, docPath, "empty document; want a mapping with an alert_rules key")
+		p.Errorf(nil, docPath, "empty document; want a mapping with an alert_rules key")
 		return nil, p.finish()
 	}
-	p.guard(func() {
-		top, ok := p.fields(root, "", "a mapping with an alert_rules key", []string{"alert_rules"}, nil)
+	p.Walk(func() {
+		top, ok := p.Fields(root, "", "a mapping with an alert_rules key", []string{"alert_rules"}, nil)
 		if !ok {
 			return
 		}
-		e, ok := present(top, "alert_rules")
+		e, ok := Present(top, "alert_rules")
 		if !ok {
-			p.errorf(root, "alert_rules", "required: a mapping of rule names to rules")
+			p.Errorf(root, "alert_rules", "required: a mapping of rule names to rules")
 			return
 		}
 		rules, _ = p.ruleList(e)
 		if len(rules) == 0 && p.errors == 0 {
-			p.errorf(e.val, e.path, "a rule set needs at least one rule")
+			p.Errorf(e.Val, e.Path, "a rule set needs at least one rule")
 		}
 	})
 	if p.errors > 0 {

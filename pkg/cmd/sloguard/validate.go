@@ -57,10 +57,6 @@ func printDiagnostics(w io.Writer, path string, diags slo.Diagnostics) {
 		if d.Severity == slo.SeverityWarning {
 			d.Message = "warning: " + d.Message
 		}
-		sep := ": "
-		if d.Line > 0 {
-			sep = ":"
-		}
-		fmt.Fprintln(w, path+sep+d.String())
+		fmt.Fprintln(w, d.In(path))
 	}
 }
