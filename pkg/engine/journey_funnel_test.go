@@ -23,7 +23,9 @@ func funnelConfig() *slo.Config {
 }
 
 // The funnel is the same before the rollups are refreshed (journeys looked up by id) and
-// after (rows read by time once the longest journey is measured).
+// after (rows read by time once the longest journey is measured): j0, a journey of one row
+// ten minutes before the range, makes the refreshes' measured region start early enough for
+// the range less the longest journey (j5, 2m10s), so reading by time is possible.
 func TestJourneyFunnelAddsConfiguredStepsNobodyReached(t *testing.T) {
 	for _, refreshed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("refreshed=%v", refreshed), func(t *testing.T) {
@@ -35,6 +37,7 @@ func TestJourneyFunnelAddsConfiguredStepsNobodyReached(t *testing.T) {
 func testJourneyFunnelAddsConfiguredSteps(t *testing.T, refreshed bool) {
 	e := newEnv(t, funnelConfig(), engine.Options{})
 	semanticsData(t, e)
+	e.insertSteps(t, []stepRow{{t0.Add(-10 * time.Minute), "j0", "checkout", "login", 1, true, 100}})
 	s := journeySLO("checkout", "checkout", 0.99, time.Hour)
 	if refreshed {
 		if err := e.eng.Refresh(context.Background(), s, t0.Add(time.Hour)); err != nil {

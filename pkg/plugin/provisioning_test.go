@@ -234,11 +234,9 @@ func TestComposeSimulatorAndReceiver(t *testing.T) {
 	if !exists(path.Dir(host)) {
 		t.Errorf("the scenario's directory %s does not exist", path.Dir(host))
 	}
-	t.Run("scenario file", func(t *testing.T) {
-		if !exists(host) {
-			t.Skipf("%s does not exist yet (the simulator's scenario, written with pkg/simulate)", host)
-		}
-	})
+	if !exists(host) {
+		t.Errorf("the simulator's scenario %s does not exist", host)
+	}
 
 	recv := c.Services["receiver"]
 	_, port, err := net.SplitHostPort(recv.flag("--listen"))

@@ -141,12 +141,14 @@ func runDemoLoop(ctx context.Context, o demoOptions) error {
 	}.WithDefaults()
 	history, live := splitRecurring(sc)
 	now := o.clock().Truncate(time.Second)
-	fmt.Fprintf(o.stdout, "demo: backfilling %s of traffic into %s (4 incidents)\n", slo.FormatWindow(o.history), o.schema)
-	if _, err := simulate.Backfill(ctx, pool, history, simulate.BackfillOptions{
+	fmt.Fprintf(o.stdout, "demo: backfilling %s of traffic into %s\n", slo.FormatWindow(o.history), o.schema)
+	res, err := simulate.Backfill(ctx, pool, history, simulate.BackfillOptions{
 		From: now.Add(-o.history), To: now, Seed: o.seed, Tables: tables, Progress: o.stderr,
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
+	fmt.Fprintf(o.stdout, "demo: %d requests, %d journey events, %d incidents in the history\n", res.Requests, res.JourneyEvents, len(res.Labels))
 
 	rcv := newReceiver(io.Discard)
 	rcv.clock = o.clock

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,9 @@ func TestDemoPagesOnTheLiveOutage(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())
 		}
+	}
+	if !regexp.MustCompile(`demo: [1-9]\d* requests, [1-9]\d* journey events, \d+ incidents in the history`).MatchString(out.String()) {
+		t.Errorf("stdout lacks what the backfill wrote:\n%s", out.String())
 	}
 	if strings.Contains(out.String(), demoRoutingKey) {
 		t.Error("stdout shows the routing key")
