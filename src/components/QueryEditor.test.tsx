@@ -71,7 +71,12 @@ describe('QueryEditor', () => {
     ['Alerts', 'alerts', {}],
     ['Incidents', 'incidents', {}],
   ])('choosing %s sets queryType %s with its defaults and runs the query', async (label, queryType, defaults) => {
-    const { onChange, onRunQuery } = await setup({ service: 'payment_service', slo: 'latency', instant: true });
+    const { onChange, onRunQuery } = await setup({
+      service: 'payment_service',
+      slo: 'latency',
+      instant: true,
+      percentiles: ['p50'],
+    });
 
     await userEvent.click(screen.getByRole('radio', { name: label }));
 

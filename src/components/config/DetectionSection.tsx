@@ -1,9 +1,9 @@
 import React from 'react';
-import { FieldSet, InlineField, InlineSwitch, Input } from '@grafana/ui';
+import { FieldSet, InlineField, InlineSwitch } from '@grafana/ui';
 
 import { DEFAULT_OPTIONS } from '../../types';
-import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { goDurationMs, isHTTPURL, SectionProps, textValue, withJsonData } from './options';
+import { LABEL_WIDTH } from './layout';
+import { goDurationMs, isHTTPURL, SectionProps, withJsonData } from './options';
 import { TextField } from './TextField';
 
 /** The backend's shortest detection interval (pkg/plugin/settings.go minDetectionInterval). */
@@ -37,23 +37,16 @@ export function DetectionSection({ options, onOptionsChange }: SectionProps) {
           onChange={(e) => onOptionsChange(withJsonData(options, 'detectionEnabled', e.currentTarget.checked))}
         />
       </InlineField>
-      <InlineField
+      <TextField
+        options={options}
+        onOptionsChange={onOptionsChange}
+        field="detectionInterval"
         label="Evaluation interval"
-        labelWidth={LABEL_WIDTH}
+        placeholder={DEFAULT_OPTIONS.detectionInterval}
         tooltip="Go duration, e.g. 60s or 1m30s"
         invalid={intervalError !== undefined}
         error={intervalError}
-      >
-        <Input
-          id="sloguard-detection-interval"
-          width={INPUT_WIDTH}
-          value={interval}
-          placeholder={DEFAULT_OPTIONS.detectionInterval}
-          onChange={(e) =>
-            onOptionsChange(withJsonData(options, 'detectionInterval', textValue(e.currentTarget.value)))
-          }
-        />
-      </InlineField>
+      />
       <TextField
         options={options}
         onOptionsChange={onOptionsChange}

@@ -1,32 +1,24 @@
 import React from 'react';
 import { InlineField, Input } from '@grafana/ui';
 
-import { SLOGuardOptions } from '../../types';
 import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { numberValue, SectionProps, withJsonData } from './options';
-
-/** The jsonData keys that hold a number. */
-export type NumberKey = {
-  [K in keyof SLOGuardOptions]-?: SLOGuardOptions[K] extends number | undefined ? K : never;
-}[keyof SLOGuardOptions];
+import { JsonDataKey, numberValue, SectionProps, withJsonData } from './options';
 
 interface Props extends SectionProps {
-  field: NumberKey;
+  field: JsonDataKey<number>;
   label: string;
   placeholder: number;
-  min?: number;
   max?: number;
-  tooltip?: string;
 }
 
-/** NumberField edits one numeric key of jsonData; emptying it removes the key (backend default). */
-export function NumberField({ options, onOptionsChange, field, label, placeholder, min = 1, max, tooltip }: Props) {
+/** NumberField edits one numeric key of jsonData (at least 1); emptying it removes the key (backend default). */
+export function NumberField({ options, onOptionsChange, field, label, placeholder, max }: Props) {
   return (
-    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip}>
+    <InlineField label={label} labelWidth={LABEL_WIDTH}>
       <Input
         id={`sloguard-${field}`}
         type="number"
-        min={min}
+        min={1}
         max={max}
         width={INPUT_WIDTH}
         value={options.jsonData[field] ?? ''}

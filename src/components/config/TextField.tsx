@@ -1,17 +1,11 @@
 import React from 'react';
 import { InlineField, Input } from '@grafana/ui';
 
-import { SLOGuardOptions } from '../../types';
 import { INPUT_WIDTH, LABEL_WIDTH } from './layout';
-import { SectionProps, textValue, withJsonData } from './options';
-
-/** The jsonData keys that hold plain text. */
-export type TextKey = {
-  [K in keyof SLOGuardOptions]-?: SLOGuardOptions[K] extends string | undefined ? K : never;
-}[keyof SLOGuardOptions];
+import { JsonDataKey, SectionProps, textValue, withJsonData } from './options';
 
 interface Props extends SectionProps {
-  field: TextKey;
+  field: JsonDataKey<string>;
   label: string;
   placeholder?: string;
   tooltip?: string;

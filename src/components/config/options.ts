@@ -5,6 +5,11 @@ import { SLOGuardOptions, SLOGuardSecureJsonData } from '../../types';
 export type SLOGuardSettings = DataSourceSettings<SLOGuardOptions, SLOGuardSecureJsonData>;
 export type SectionProps = DataSourcePluginOptionsEditorProps<SLOGuardOptions, SLOGuardSecureJsonData>;
 
+/** The jsonData keys whose values are of type V (string: text fields, number: number fields). */
+export type JsonDataKey<V> = {
+  [K in keyof SLOGuardOptions]-?: SLOGuardOptions[K] extends V | undefined ? K : never;
+}[keyof SLOGuardOptions];
+
 /** withJsonData returns a copy of settings with one jsonData key set (undefined removes it). */
 export function withJsonData<K extends keyof SLOGuardOptions>(
   settings: SLOGuardSettings,

@@ -10,6 +10,7 @@ import {
 } from '@grafana/ui';
 
 import { DEFAULT_BURN_RATE_WINDOWS, DEFAULT_SLI_WINDOW, JourneyMode, SLOGuardQuery } from '../../types';
+import { withValue } from './useOptions';
 
 interface Props {
   query: SLOGuardQuery;
@@ -75,7 +76,7 @@ function SLIOptions({ query, onChange }: Props) {
         <Combobox
           id="sloguard-window"
           width={30}
-          options={SLI_WINDOWS.some((o) => o.value === value) ? SLI_WINDOWS : [{ value, label: value }, ...SLI_WINDOWS]}
+          options={withValue(SLI_WINDOWS, value)}
           value={value}
           createCustomValue
           onChange={(option) => onChange({ ...query, window: option.value })}

@@ -45,7 +45,7 @@ const TYPE_DEFAULTS: Partial<Record<QueryType, Partial<SLOGuardQuery>>> = {
 };
 
 /** The fields that belong to some query types only. */
-const TYPE_OPTIONS = ['windows', 'window', 'instant', 'mode'] as const;
+const TYPE_OPTIONS = ['windows', 'window', 'instant', 'mode', 'percentiles'] as const;
 
 /**
  * withQueryType switches a query to queryType: it keeps refId, service, SLO and the other
