@@ -2,7 +2,6 @@ package backtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,12 +10,6 @@ import (
 	"github.com/sloguard/sloguard/pkg/engine"
 	"github.com/sloguard/sloguard/pkg/incident"
 	"github.com/sloguard/sloguard/pkg/slo"
-)
-
-// Errors of the replay's arguments.
-var (
-	ErrRange = errors.New("invalid replay range")
-	ErrStep  = errors.New("invalid replay step")
 )
 
 // Options configure a replay.
@@ -31,26 +24,20 @@ type Options struct {
 	// names them in the report ("config" when empty).
 	Rules   []slo.Rule
 	RuleSet string
-	// Clock is the wall clock, read only to refresh the rollups up to min(To, now); time.Now
-	// when nil.
-	Clock func() time.Time
 }
 
 // Run replays the detector over history for every SLO of cfg that has rules: it refreshes
 // the SLO's rollups, reads the condition at every step with one engine.Series call (per
 // engine.MaxSeriesPoints points) over the windows the rules read, and feeds each point
 // through detector.Evaluate and incident.Decide, the pure code the live detector runs. It
-// sends nothing and writes nothing but the rollups.
+// sends nothing and writes nothing but the rollups, which it refreshes up to min(To, now).
+// A bad range or step is engine.ErrRange or engine.ErrStep, checked before any refresh.
 func Run(ctx context.Context, eng *engine.Engine, cfg *slo.Config, opts Options) (Report, error) {
 	if opts.From.IsZero() || opts.To.IsZero() || opts.To.Before(opts.From) {
-		return Report{}, fmt.Errorf("%w: from %s to %s", ErrRange, opts.From, opts.To)
+		return Report{}, fmt.Errorf("replay: %w: from %s to %s", engine.ErrRange, opts.From, opts.To)
 	}
 	if opts.Step < time.Minute || opts.Step%time.Minute != 0 {
-		return Report{}, fmt.Errorf("%w: %s is not a whole number of minutes", ErrStep, opts.Step)
-	}
-	clock := opts.Clock
-	if clock == nil {
-		clock = time.Now
+		return Report{}, fmt.Errorf("replay: %w: %s is not a whole number of minutes", engine.ErrStep, opts.Step)
 	}
 	rep := Report{RuleSet: opts.RuleSet, From: opts.From.UTC(), To: opts.To.UTC(), Step: slo.FormatWindow(opts.Step),
 		SLOs: []SLOReplay{}, Transitions: []Transition{}, Notifications: []Notification{}, Incidents: []Incident{}}
@@ -58,7 +45,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg *slo.Config, opts Options)
 		rep.RuleSet = "config"
 	}
 	refreshTo := opts.To
-	if now := clock(); now.Before(refreshTo) {
+	if now := time.Now(); now.Before(refreshTo) {
 		refreshTo = now
 	}
 	for _, s := range cfg.SLOs() {

@@ -28,7 +28,7 @@
 //
 // # Timeline
 //
-// The timeline records opened, notification_sent, notification_failed, escalated and resolved
-// entries. Decide writes opened, escalated and resolved; the detector appends notification
-// outcomes with [Notification].
+// Decide writes the opened, escalated and resolved entries of the timeline; the detector adds
+// the notification_sent and notification_failed entries to the stored timeline as it
+// delivers (store.EventNotificationSent, store.EventNotificationFailed).
 package incident

@@ -35,10 +35,7 @@ type TimelineEvent struct {
 	AlertID string
 	// Severity is the incident's severity after the entry.
 	Severity string
-	// Channel is the notification channel (pager, slack, email) of notification entries.
-	Channel string
-	// Detail is free text: the error of a failed notification, the severities of an
-	// escalation.
+	// Detail is free text: the severities of an escalation.
 	Detail string
 }
 

@@ -80,7 +80,7 @@ type effects struct {
 // effectsAt combines the base error ratio with the incidents active at t on the target
 // (service, or journey and step): the highest error ratio wins, latency multipliers and
 // traffic factors multiply.
-func (g *generator) effectsAt(t time.Time, active []*occurrence, base float64) effects {
+func effectsAt(t time.Time, active []*occurrence, base float64) effects {
 	e := effects{errorRatio: base, latency: 1, traffic: 1}
 	for _, o := range active {
 		if t.Before(o.start) || !t.Before(o.end) {

@@ -36,7 +36,7 @@ func (g *generator) requests(dst []requestRow, minute, lo, hi time.Time) []reque
 			}
 			e := effects{errorRatio: s.ErrorRatio, latency: 1, traffic: 1}
 			if len(active) > 0 {
-				e = g.effectsAt(ts, active, s.ErrorRatio)
+				e = effectsAt(ts, active, s.ErrorRatio)
 				if thin*peak >= e.traffic {
 					continue
 				}
@@ -82,7 +82,7 @@ func (g *generator) journeys(dst []journeyRow, minute, lo, hi time.Time) []journ
 				u, lat := g.rng.Float64(), g.rng.NormFloat64()
 				e := effects{errorRatio: st.FailureRatio, latency: 1}
 				if len(active) > 0 {
-					e = g.effectsAt(start, stepOccurrences(active, st.Name), st.FailureRatio)
+					e = effectsAt(start, stepOccurrences(active, st.Name), st.FailureRatio)
 				}
 				mu, sigma := st.Latency.params()
 				dur := roundMS(expNormal(mu, sigma, lat) * e.latency)

@@ -161,9 +161,9 @@ func count(ctx context.Context, db BatchDBTX, schema string, def Series, q Count
 	return res, nil
 }
 
-// plainPlans is the statement noJIT queues: JIT compilation and parallel workers off until
-// the transaction ends.
-const plainPlans = "SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+// plainPlans are the settings noJIT makes, as select-list items: JIT compilation and parallel
+// workers off until the transaction ends.
+const plainPlans = "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
 
 // noJIT queues, first in a batch, plainPlans: JIT compilation and parallel workers off
 // until the batch's implicit transaction ends (the caller's transaction, when the batch runs
@@ -172,7 +172,7 @@ const plainPlans = "SELECT set_config('jit', 'off', true), set_config('max_paral
 // compiling them costs 100-200 ms, and starting a worker for a Gather over a handful of rows
 // 50-100 ms on a busy server (measured on the bench's journey series). It is not a session
 // setting because the engine reads through any pool it is given, not only NewPool's.
-func noJIT(b *pgx.Batch) { b.Queue(plainPlans) }
+func noJIT(b *pgx.Batch) { b.Queue("SELECT " + plainPlans) }
 
 // checkBounds requires ascending, distinct whole minutes.
 func checkBounds(bounds []time.Time) error {

@@ -74,7 +74,7 @@ func journeyStepBucketsSQL(def Series, from, to time.Time, secs int64, byTime *j
 	width := p.add(secs) + "::bigint"
 	sql := "WITH r AS MATERIALIZED (" + q.journeyRows(from, to, lo, hi, byTime) + "), " +
 		"journeys AS (SELECT r.jid, min(r.ts)::timestamptz AS first_ts FROM r GROUP BY r.jid" +
-		" HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
+		" HAVING " + startedIn("min(r.ts)", lo, hi) + "), " +
 		"per AS (SELECT j.jid, floor(extract(epoch FROM j.first_ts - " + lo + ") / " + width + ")::bigint AS bucket, r.step," +
 		" min(r.ord) AS ord, bool_and(r.ok) AS ok FROM journeys j JOIN r ON r.jid = j.jid GROUP BY 1, 2, 3) " +
 		"SELECT bucket, step, min(ord), count(*), count(*) FILTER (WHERE ok) FROM per WHERE step IS NOT NULL" +

@@ -64,16 +64,14 @@ func TestJourneyStepBucketsEqualAPlainCountPerBucketAndStep(t *testing.T) {
 
 // checkBuckets compares JourneyStepBuckets with a plain count per bucket and step.
 func checkBuckets(t *testing.T, db *storetest.DB, def store.Series, from, to time.Time, refreshed bool) {
+	t.Helper()
 	for _, step := range []time.Duration{time.Minute, 5 * time.Minute, 7 * time.Minute, time.Hour} {
 		t.Run(fmt.Sprintf("refreshed=%v/%s", refreshed, step), func(t *testing.T) {
 			got, err := store.JourneyStepBuckets(context.Background(), db.Pool, db.PluginSchema, def, from, to, step, store.DefaultGrace)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var gotText []string
-			for _, b := range got {
-				gotText = append(gotText, fmt.Sprintf("%s %s %d %d/%d", b.Start.Format(time.RFC3339), b.Step, b.Order, b.Succeeded, b.Reached))
-			}
+			gotText := bucketText(got)
 			var want []string
 			rs, err := db.Pool.Query(context.Background(), `
 				WITH j AS (SELECT journey_id, min("timestamp") AS first FROM user_journey_logs

@@ -104,7 +104,7 @@ func journeyWindowOf(ctx context.Context, db DBTX, schema string, def Series, fr
 		return nil, err
 	}
 	span, settled := *st.JourneySpan, st.JourneySpanTo.Add(-grace)
-	if span < 0 || span > to.Sub(from) || from.Add(-span).Before(*st.JourneySpanSince) || settled.Before(from) {
+	if span > to.Sub(from) || from.Add(-span).Before(*st.JourneySpanSince) || settled.Before(from) {
 		return nil, nil
 	}
 	return &journeyWindow{span: span, settled: settled}, nil
@@ -145,7 +145,7 @@ func journeyStepsSQL(def Series, from, to time.Time, byTime *journeyWindow) (str
 	sql := "WITH jr AS (SELECT array_agg(r.step) AS steps, array_agg(r.ord) AS ords, array_agg(r.dur) AS durs," +
 		" array_agg(r.step) FILTER (WHERE NOT r.ok) AS failed" + overs +
 		" FROM (" + q.journeyRows(from, to, lo, hi, byTime) + ") r" +
-		" GROUP BY r.jid HAVING min(r.ts)::timestamptz >= " + lo + " AND min(r.ts)::timestamptz < " + hi + "), " +
+		" GROUP BY r.jid HAVING " + startedIn("min(r.ts)", lo, hi) + "), " +
 		"sigs AS (SELECT steps AS stepset, failed" + sigOvers + ", count(*) AS n FROM jr GROUP BY steps, failed" + sigOvers + "), " +
 		"steps AS (SELECT u.step, min(u.ord) AS ord, array_agg(u.dur) AS durs, row_number() OVER (ORDER BY min(u.ord), u.step) AS k" +
 		" FROM (SELECT unnest(jr.steps) AS step, unnest(jr.ords) AS ord, unnest(jr.durs) AS dur FROM jr) u GROUP BY u.step) " +
@@ -192,6 +192,12 @@ func (q *seriesSQL) journeyRows(from, to time.Time, lo, hi string, byTime *journ
 	return cols + " AND " + q.jid("s") + " IS NOT NULL AND " + q.between("s", a, b) +
 		" UNION ALL " + cols + " AND " + q.jid("s") + " IS NOT NULL AND " + q.ts("s") + " IS NULL" +
 		" UNION ALL " + cols + " AND " + q.jid("s") + " = ANY(ARRAY(" + recent + ")) AND (" + q.ts("s") + " < " + a + " OR " + q.ts("s") + " >= " + b + ")"
+}
+
+// startedIn is the condition that a journey whose first row is at first (an SQL expression)
+// started in [lo, hi), the range of the journeys a funnel counts.
+func startedIn(first, lo, hi string) string {
+	return first + "::timestamptz >= " + lo + " AND " + first + "::timestamptz < " + hi
 }
 
 // stepLimit is the time limit of step (an SQL text expression), NULL for a step without one:

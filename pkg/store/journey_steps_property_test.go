@@ -233,15 +233,27 @@ func copyJourneyRows(t *testing.T, db *storetest.DB, rows []journeyRow) {
 	}
 }
 
-// bucketsByDefinition computes JourneyStepBuckets journey by journey: the journeys whose
-// first row is in [from, to), by the bucket of their first row, per step they logged.
-func bucketsByDefinition(rows []journeyRow, from, to time.Time, step time.Duration) []store.StepBucket {
+// firstRows maps each journey to the time of its first row with a timestamp.
+func firstRows(rows []journeyRow) map[string]time.Time {
 	first := map[string]time.Time{}
 	for _, r := range rows {
 		if f, ok := first[r.jid]; !r.at.IsZero() && (!ok || r.at.Before(f)) {
 			first[r.jid] = r.at
 		}
 	}
+	return first
+}
+
+// startedIn reports whether a journey whose first row is at first (ok: it has one) started
+// in [from, to).
+func startedIn(first time.Time, ok bool, from, to time.Time) bool {
+	return ok && !first.Before(from) && first.Before(to)
+}
+
+// bucketsByDefinition computes JourneyStepBuckets journey by journey: the journeys whose
+// first row is in [from, to), by the bucket of their first row, per step they logged.
+func bucketsByDefinition(rows []journeyRow, from, to time.Time, step time.Duration) []store.StepBucket {
+	first := firstRows(rows)
 	type key struct {
 		start     time.Time
 		step, jid string
@@ -253,7 +265,7 @@ func bucketsByDefinition(rows []journeyRow, from, to time.Time, step time.Durati
 	per := map[key]*journeyStep{}
 	for _, r := range rows {
 		f, ok := first[r.jid]
-		if !ok || f.Before(from) || !f.Before(to) {
+		if !startedIn(f, ok, from, to) {
 			continue
 		}
 		k := key{from.Add(f.Sub(from) / step * step), r.step, r.jid}
@@ -303,18 +315,13 @@ func bucketText(bs []store.StepBucket) []string {
 // funnelByDefinition computes the funnel of the journeys whose first row is in [from, to)
 // as store.StepStats documents it, journey by journey.
 func funnelByDefinition(rows []journeyRow, from, to time.Time, limits map[string]float64) []store.StepStats {
-	first := map[string]time.Time{}
-	for _, r := range rows {
-		if f, ok := first[r.jid]; !r.at.IsZero() && (!ok || r.at.Before(f)) {
-			first[r.jid] = r.at
-		}
-	}
+	first := firstRows(rows)
 	type journeyStep struct{ failed, over bool }
 	perJourney := map[string]map[string]*journeyStep{}
 	stats := map[string]*store.StepStats{}
 	durations := map[string][]float64{}
 	for _, r := range rows {
-		if f, ok := first[r.jid]; !ok || f.Before(from) || !f.Before(to) {
+		if f, ok := first[r.jid]; !startedIn(f, ok, from, to) {
 			continue
 		}
 		st := stats[r.step]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -114,12 +113,10 @@ func Refresh(ctx context.Context, db TxStarter, schema string, def Series, now t
 		}
 		var c chunkResult
 		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+			// The lock, and the plan settings of noJIT for the chunk's statements.
 			var locked bool
-			if _, err := tx.Exec(ctx, plainPlans); err != nil {
-				return fmt.Errorf("plan settings: %w", err)
-			}
-			if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
-				RefreshLockKey(schema, def)).Scan(&locked); err != nil {
+			if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)), "+plainPlans,
+				RefreshLockKey(schema, def)).Scan(&locked, nil, nil); err != nil {
 				return fmt.Errorf("lock: %w", err)
 			}
 			if !locked {
@@ -281,7 +278,7 @@ func recomputeSQL(schema string, def Series, start, end time.Time) (string, []an
 		// A journey with an infinite timestamp has no span: longer than any range. A candidate
 		// without timed rows in scope (a NULL id, say) has none at all.
 		span = "(SELECT max(CASE WHEN js.first_ts IS NULL THEN NULL WHEN isfinite(js.first_ts) AND isfinite(js.last_ts) THEN js.last_ts - js.first_ts" +
-			" ELSE interval '" + strconv.Itoa(int(unboundedSpan/(24*time.Hour))) + " days' END) FROM js)"
+			" ELSE " + p.add(unboundedSpan) + "::interval END) FROM js)"
 		recomputed = "(" + recomputed + " OR r.minute IN (SELECT minute FROM early))"
 	}
 	m0 := "(SELECT m0 FROM changed)"

@@ -158,7 +158,7 @@ func runDemoLoop(ctx context.Context, o demoOptions) error {
 			o.onMessage(m)
 		}
 	}
-	mail, err := startMailCatcher(func(_ string, to []string, subject string) {
+	mail, err := startMailCatcher(func(to []string, subject string) {
 		fmt.Fprintf(o.stdout, "  -> email to %v: %s\n", to, subject)
 		if o.onMessage != nil {
 			o.onMessage(received{Channel: "email", Summary: subject})

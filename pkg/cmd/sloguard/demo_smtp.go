@@ -11,15 +11,15 @@ import (
 )
 
 // mailCatcher is the demo's in-process SMTP server: it accepts every message on 127.0.0.1
-// without TLS or authentication and hands its envelope and subject to onMail.
+// without TLS or authentication and hands its recipients and subject to onMail.
 type mailCatcher struct {
 	srv    *smtp.Server
 	ln     net.Listener
-	onMail func(from string, to []string, subject string)
+	onMail func(to []string, subject string)
 }
 
 // startMailCatcher listens on 127.0.0.1 (a free port) and serves until Close.
-func startMailCatcher(onMail func(from string, to []string, subject string)) (*mailCatcher, error) {
+func startMailCatcher(onMail func(to []string, subject string)) (*mailCatcher, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -43,12 +43,11 @@ func (c *mailCatcher) Close() error { return c.srv.Close() }
 func (c *mailCatcher) NewSession(*smtp.Conn) (smtp.Session, error) { return &catchSession{c: c}, nil }
 
 type catchSession struct {
-	c    *mailCatcher
-	from string
-	to   []string
+	c  *mailCatcher
+	to []string
 }
 
-func (s *catchSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
+func (s *catchSession) Mail(string, *smtp.MailOptions) error { return nil }
 
 func (s *catchSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.to = append(s.to, to)
@@ -63,10 +62,10 @@ func (s *catchSession) Data(r io.Reader) error {
 		}
 		_, _ = io.Copy(io.Discard, msg.Body)
 	}
-	s.c.onMail(s.from, s.to, subject)
+	s.c.onMail(s.to, subject)
 	return nil
 }
 
-func (s *catchSession) Reset() { s.from, s.to = "", nil }
+func (s *catchSession) Reset() { s.to = nil }
 
 func (s *catchSession) Logout() error { return nil }

@@ -19,12 +19,14 @@ import (
 	"time"
 
 	"github.com/sloguard/sloguard/pkg/notify"
+	"github.com/sloguard/sloguard/pkg/notify/pagerduty"
 )
 
 // receiveKeep is how many messages the receiver keeps for its pages.
 const receiveKeep = 500
 
-// receiveMaxBody bounds a request body; PagerDuty's own limit is 512 KB.
+// receiveMaxBody bounds a Slack request body (a PagerDuty event is bounded as PagerDuty
+// bounds it, pagerduty.MaxEventBytes).
 const receiveMaxBody = 1 << 20
 
 // received is one notification the receiver accepted. Payload is the body with the
@@ -81,7 +83,7 @@ func (r *receiver) slack(w http.ResponseWriter, req *http.Request) {
 }
 
 func (r *receiver) pagerDuty(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, receiveMaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, pagerduty.MaxEventBytes))
 	if err != nil {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"status": "invalid event", "message": "Event object is too large"})
 		return

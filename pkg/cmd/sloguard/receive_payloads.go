@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/sloguard/sloguard/pkg/notify/pagerduty"
 )
 
 // Payload checks of the local receiver, as the vendors document them:
@@ -17,11 +19,9 @@ import (
 // pdRoutingKeyLen is the length of a PagerDuty integration (routing) key.
 const pdRoutingKeyLen = 32
 
-// pdMaxSummary and pdMaxDedupKey are the Events API v2 field limits.
-const (
-	pdMaxSummary  = 1024
-	pdMaxDedupKey = 255
-)
+// pdMaxDedupKey is the Events API v2 limit of dedup_key (the summary's is
+// pagerduty.MaxSummary).
+const pdMaxDedupKey = 255
 
 var (
 	pdActions    = []string{"trigger", "acknowledge", "resolve"}
@@ -120,8 +120,8 @@ func checkPagerDuty(body []byte) (pdEvent, []string) {
 	if e.Payload == nil {
 		return e, append(errs, "'payload' is missing or invalid")
 	}
-	if e.Payload.Summary == "" || len(e.Payload.Summary) > pdMaxSummary {
-		errs = append(errs, fmt.Sprintf("'payload.summary' must be 1 to %d characters", pdMaxSummary))
+	if e.Payload.Summary == "" || len(e.Payload.Summary) > pagerduty.MaxSummary {
+		errs = append(errs, fmt.Sprintf("'payload.summary' must be 1 to %d characters", pagerduty.MaxSummary))
 	}
 	if e.Payload.Source == "" {
 		errs = append(errs, "'payload.source' is missing or blank")
