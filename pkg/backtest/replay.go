@@ -114,12 +114,13 @@ func (r *replayer) step(obs alerting.Observation) {
 			State: string(t.Kind), Notify: t.Notify,
 		})
 	}
-	for _, n := range out.Notices() {
-		t := n.Transition
-		r.rep.Notifications = append(r.rep.Notifications, Notification{
-			At: t.At, Service: r.s.Service, SLO: r.s.Name, Rule: t.Alert.Rule, Severity: t.Alert.Severity,
-			Kind: string(t.Kind), Channel: n.Channel, DedupKey: t.DedupKey(),
-		})
+	for _, t := range out.Notifying() {
+		for _, ch := range t.Alert.Channels {
+			r.rep.Notifications = append(r.rep.Notifications, Notification{
+				At: t.At, Service: r.s.Service, SLO: r.s.Name, Rule: t.Alert.Rule, Severity: t.Alert.Severity,
+				Kind: string(t.Kind), Channel: ch, DedupKey: t.DedupKey(),
+			})
+		}
 	}
 	if len(out.Events) == 0 {
 		return

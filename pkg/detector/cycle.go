@@ -72,21 +72,17 @@ func (d *Detector) cycleSLO(ctx context.Context, s slo.SLO, loaded map[string]st
 		rows = append(rows, toTransitionRow(t))
 	}
 	var outbox []store.OutboxRow
-	payloads := map[string][]byte{}
-	for _, n := range out.Notices() {
-		t := n.Transition
-		payload, ok := payloads[t.DedupKey()]
-		if !ok {
-			var err error
-			if payload, err = json.Marshal(d.message(s, byName[t.Alert.Rule], t, st)); err != nil {
-				return fmt.Errorf("encode message: %w", err)
-			}
-			payloads[t.DedupKey()] = payload
+	for _, t := range out.Notifying() {
+		payload, err := json.Marshal(d.message(s, byName[t.Alert.Rule], t, st))
+		if err != nil {
+			return fmt.Errorf("encode message: %w", err)
 		}
-		outbox = append(outbox, store.OutboxRow{
-			DedupKey: t.DedupKey(), Channel: n.Channel, AlertID: t.Alert.ID, SLOID: t.Alert.SLOID,
-			Kind: string(t.Kind), Episode: t.ActiveSince, Payload: payload, CreatedAt: now,
-		})
+		for _, ch := range t.Alert.Channels {
+			outbox = append(outbox, store.OutboxRow{
+				DedupKey: t.DedupKey(), Channel: ch, AlertID: t.Alert.ID, SLOID: t.Alert.SLOID,
+				Kind: string(t.Kind), Episode: t.ActiveSince, Payload: payload, CreatedAt: now,
+			})
+		}
 	}
 
 	tx, err := d.pool.Begin(ctx)

@@ -19,13 +19,6 @@ type Outcome struct {
 	Events []incident.AlertEvent
 }
 
-// Notice is one notification of a cycle: a notifying transition on one of its alert's
-// channels. The detector queues one outbox row per Notice.
-type Notice struct {
-	Transition alerting.Transition
-	Channel    string
-}
-
 // Evaluate is one detection cycle of SLO s at obs.At without I/O: alerting.Cycle (rule
 // evaluation, the alert state machine from prev, suppression) and the incident events of
 // its transitions. The detector and backtests both call it, so a replay of history takes
@@ -35,16 +28,13 @@ func Evaluate(s slo.SLO, rules []slo.Rule, prev []alerting.Alert, obs alerting.O
 	return Outcome{Alerts: alerts, Transitions: transitions, Events: incidentEvents(alerts, transitions)}
 }
 
-// Notices returns the cycle's notifications: one per notifying transition and channel of
-// its alert, in transition order.
-func (o Outcome) Notices() []Notice {
-	var out []Notice
+// Notifying returns the cycle's transitions that notify (each on every channel of its
+// alert), in transition order.
+func (o Outcome) Notifying() []alerting.Transition {
+	var out []alerting.Transition
 	for _, t := range o.Transitions {
-		if !t.Notify {
-			continue
-		}
-		for _, ch := range t.Alert.Channels {
-			out = append(out, Notice{Transition: t, Channel: ch})
+		if t.Notify {
+			out = append(out, t)
 		}
 	}
 	return out
