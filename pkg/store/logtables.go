@@ -12,11 +12,27 @@ import (
 	"github.com/sloguard/sloguard/pkg/slo"
 )
 
-// LogTablesDDL is the reference DDL of the default log tables (log_tables.sql), for users to
-// apply and for tests and the demo to create them.
+// logTablesDDL is the reference DDL of the default log tables (log_tables.sql, which users
+// apply themselves); CreateLogTables runs it.
 //
 //go:embed log_tables.sql
-var LogTablesDDL string
+var logTablesDDL string
+
+// CreateLogTables creates the default log tables and their indexes (LogTablesDDL) in schema,
+// which must exist; tables and indexes already there are kept.
+func CreateLogTables(ctx context.Context, db TxStarter, schema string) error {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", pgx.Identifier{schema}.Sanitize()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, logTablesDDL)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create log tables in %s: %w", schema, err)
+	}
+	return nil
+}
 
 // column is one column a log table must have and the PostgreSQL types it may have.
 type column struct {

@@ -233,26 +233,19 @@ func loadBenchRows(ctx context.Context, pool *pgxpool.Pool, schema string, n int
 	if _, err := pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+quoted+" CASCADE; CREATE SCHEMA "+quoted); err != nil {
 		return 0, err
 	}
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
+	// The tables without the request indexes, which are built after the load.
+	if err := store.CreateLogTables(ctx, pool, schema); err != nil {
 		return 0, err
 	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, "SET search_path TO "+quoted); err != nil {
-		return 0, err
-	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "RESET search_path") }()
-	if _, err := conn.Exec(ctx, store.LogTablesDDL); err != nil {
-		return 0, err
-	}
-	if _, err := conn.Exec(ctx, "DROP INDEX request_logs_service_time_idx, request_logs_time_idx"); err != nil {
+	if _, err := pool.Exec(ctx, "DROP INDEX "+pgx.Identifier{schema, "request_logs_service_time_idx"}.Sanitize()+", "+
+		pgx.Identifier{schema, "request_logs_time_idx"}.Sanitize()); err != nil {
 		return 0, err
 	}
 	start := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(n), 42))
 	span := float64(30 * slo.Day)
 	i := 0
-	copied, err := conn.CopyFrom(ctx, table, []string{"timestamp", "service", "route", "status_code", "response_time_ms"},
+	copied, err := pool.CopyFrom(ctx, table, []string{"timestamp", "service", "route", "status_code", "response_time_ms"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if i == n {
 				return nil, nil
@@ -267,10 +260,10 @@ func loadBenchRows(ctx context.Context, pool *pgxpool.Pool, schema string, n int
 	if err != nil {
 		return 0, fmt.Errorf("copy: %w", err)
 	}
-	if _, err := conn.Exec(ctx, store.LogTablesDDL); err != nil {
+	if err := store.CreateLogTables(ctx, pool, schema); err != nil {
 		return 0, err
 	}
-	if _, err := conn.Exec(ctx, "VACUUM ANALYZE request_logs"); err != nil {
+	if _, err := pool.Exec(ctx, "VACUUM ANALYZE "+table.Sanitize()); err != nil {
 		return 0, err
 	}
 	took := time.Since(start)

@@ -213,23 +213,13 @@ func runDemoLoop(ctx context.Context, o demoOptions) error {
 // resetDemoSchemas drops and recreates the demo's log schema with the reference log tables,
 // and migrates its plugin schema afresh: every demo starts from the same state.
 func resetDemoSchemas(ctx context.Context, pool *pgxpool.Pool, logSchema, plugSchema string) error {
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Release()
 	logs, plug := pgx.Identifier{logSchema}.Sanitize(), pgx.Identifier{plugSchema}.Sanitize()
-	if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+logs+" CASCADE; DROP SCHEMA IF EXISTS "+plug+" CASCADE; CREATE SCHEMA "+logs); err != nil {
+	if _, err := pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+logs+" CASCADE; DROP SCHEMA IF EXISTS "+plug+" CASCADE; CREATE SCHEMA "+logs); err != nil {
 		return fmt.Errorf("reset demo schemas: %w", err)
 	}
-	if _, err := conn.Exec(ctx, "SET search_path TO "+logs); err != nil {
+	if err := store.CreateLogTables(ctx, pool, logSchema); err != nil {
 		return err
 	}
-	_, err = conn.Exec(ctx, store.LogTablesDDL)
-	_, rerr := conn.Exec(context.WithoutCancel(ctx), "RESET search_path")
-	if err = errors.Join(err, rerr); err != nil {
-		return fmt.Errorf("create demo log tables: %w", err)
-	}
-	_, err = store.Migrate(ctx, pool, plugSchema)
+	_, err := store.Migrate(ctx, pool, plugSchema)
 	return err
 }

@@ -85,7 +85,10 @@ func parseSimulateFlags(args []string, stderr io.Writer, now time.Time) (simulat
 	toText := fs.String("to", "", "end of the range to write (exclusive)")
 	fs.StringVar(&f.labels, "labels", "", "write the incidents of the range to this JSON file")
 	fs.BoolVar(&f.live, "live", false, "write traffic as time passes, until SIGINT/SIGTERM")
-	fs.DurationVar(&f.backfill, "backfill", 0, "with --live: first write this much of the past (e.g. 24h)")
+	fs.Func("backfill", "with --live: first write this much of the past (e.g. 24h or 7d)", func(s string) (err error) {
+		f.backfill, err = slo.ParseWindow(s)
+		return err
+	})
 	fs.DurationVar(&f.interval, "interval", simulate.DefaultLiveInterval, "with --live: time between writes")
 	if err := fs.Parse(args); err != nil {
 		return f, err

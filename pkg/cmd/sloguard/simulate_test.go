@@ -149,6 +149,7 @@ func TestSimulateRejectsBadInput(t *testing.T) {
 		{"a bad time", []string{"--dsn", "postgres://x", "--scenario", scenario, "--from", "yesterday", "--to", "now"}, exitError, `--from: "yesterday" is not RFC 3339`},
 		{"an empty range", []string{"--dsn", "postgres://x", "--scenario", scenario, "--from", "now", "--to", "-1h"}, exitError, "must be after --from"},
 		{"live with a range", []string{"--dsn", "postgres://x", "--scenario", scenario, "--live", "--from", "-1h"}, exitError, "--live writes from now on"},
+		{"a backfill that is not a window", []string{"--dsn", "postgres://x", "--scenario", scenario, "--live", "--backfill", "a while"}, exitError, `invalid value "a while" for flag -backfill`},
 		{"backfill without live", []string{"--dsn", "postgres://x", "--scenario", scenario, "--from", "-1h", "--to", "now", "--backfill", "1h"}, exitError, "--backfill applies to --live"},
 		{"an invalid scenario", []string{"--dsn", "postgres://x", "--scenario", writeScenario(t, "services: 3\n"), "--from", "-1h", "--to", "now"},
 			exitInvalid, "scenario.yaml:1:11: services: must be a list"},

@@ -86,8 +86,8 @@ func New(t testing.TB) *DB {
 // CreateLogTables applies the reference DDL of the default log tables in the test schema.
 func (db *DB) CreateLogTables(t testing.TB) {
 	t.Helper()
-	if _, err := db.Pool.Exec(context.Background(), store.LogTablesDDL); err != nil {
-		t.Fatalf("create log tables: %v", err)
+	if err := store.CreateLogTables(context.Background(), db.Pool, db.Schema); err != nil {
+		t.Fatal(err)
 	}
 }
 
