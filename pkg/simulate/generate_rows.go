@@ -68,6 +68,14 @@ func (g *generator) journeys(dst []journeyRow, minute, lo, hi time.Time) []journ
 		j := &g.sc.Journeys[ji]
 		g.reseed(minute, streamJourneys, ji)
 		active = g.activeOn(active, minute, minute.Add(time.Minute), func(in *Incident) bool { return in.Journey == j.Name })
+		// Per step, what every run of the minute shares: the latency distribution and the
+		// incidents that disturb the step.
+		steps := make([]minuteStep, len(j.Steps))
+		for si := range j.Steps {
+			st := &steps[si]
+			st.mu, st.sigma = j.Steps[si].Latency.params()
+			st.active = stepOccurrences(active, j.Steps[si].Name)
+		}
 		n := g.poisson(j.RatePerMinute * j.Seasonality.Factor(minute))
 		for run := range n {
 			start := g.rowTime(minute)
@@ -80,12 +88,12 @@ func (g *generator) journeys(dst []journeyRow, minute, lo, hi time.Time) []journ
 			for si := range j.Steps {
 				st := &j.Steps[si]
 				u, lat := g.rng.Float64(), g.rng.NormFloat64()
+				ms := &steps[si]
 				e := effects{errorRatio: st.FailureRatio, latency: 1}
-				if len(active) > 0 {
-					e = effectsAt(start, stepOccurrences(active, st.Name), st.FailureRatio)
+				if len(ms.active) > 0 {
+					e = effectsAt(start, ms.active, st.FailureRatio)
 				}
-				mu, sigma := st.Latency.params()
-				dur := roundMS(expNormal(mu, sigma, lat) * e.latency)
+				dur := roundMS(expNormal(ms.mu, ms.sigma, lat) * e.latency)
 				ok := u >= e.errorRatio
 				if keep {
 					dst = append(dst, journeyRow{
@@ -100,6 +108,13 @@ func (g *generator) journeys(dst []journeyRow, minute, lo, hi time.Time) []journ
 		}
 	}
 	return dst
+}
+
+// minuteStep is a journey step's part of one minute's runs: its latency distribution's
+// parameters and the incident runs that disturb it.
+type minuteStep struct {
+	mu, sigma float64
+	active    []*occurrence
 }
 
 // stepOccurrences keeps the runs of active that disturb step.

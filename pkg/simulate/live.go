@@ -76,8 +76,10 @@ func Live(ctx context.Context, pool *pgxpool.Pool, sc *Scenario, opts LiveOption
 				return err
 			}
 			if opts.IncidentStarted != nil {
-				for _, o := range sc.occurrences(w.anchor, written, now) {
-					if !o.start.Before(written) {
+				// The incident runs the write generated with (w.g.occ, which overlap its
+				// minutes) that start in it.
+				for _, o := range w.g.occ {
+					if !o.start.Before(written) && o.start.Before(now) {
 						opts.IncidentStarted(labelsOf([]occurrence{o})[0])
 					}
 				}

@@ -55,24 +55,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "the SLO config file (YAML)")
 	dsn := fs.String("dsn", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the log tables (default $DATABASE_URL)")
-	atText := fs.String("at", "", "the instant to evaluate, RFC 3339 (default now)")
+	atText := fs.String("at", "now", "the instant to evaluate: RFC 3339, now, or an offset such as -1d")
 	format := fs.String("format", "table", "output format: json or table")
 	schema := fs.String("schema", store.DefaultSchema, "the plugin schema that holds the rollups")
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
 	if *path == "" || *dsn == "" || fs.NArg() > 0 || (*format != "json" && *format != "table") {
-		fmt.Fprintln(stderr, "usage: sloguard eval --config FILE --dsn URL [--at RFC3339] [--format json|table] [--schema NAME]")
+		fmt.Fprintln(stderr, "usage: sloguard eval --config FILE --dsn URL [--at T] [--format json|table] [--schema NAME]")
 		return exitError
 	}
-	at := time.Now().UTC().Truncate(time.Second)
-	if *atText != "" {
-		t, err := time.Parse(time.RFC3339Nano, *atText)
-		if err != nil {
-			fmt.Fprintf(stderr, "--at: not an RFC 3339 time: %q\n", *atText)
-			return exitError
-		}
-		at = t.UTC()
+	at, err := parseWhen(*atText, time.Now())
+	if err != nil {
+		fmt.Fprintf(stderr, "--at: %v\n", err)
+		return exitError
 	}
 	cfg, diags, ok := loadConfig(*path, stderr)
 	if !ok {
