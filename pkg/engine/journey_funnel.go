@@ -67,25 +67,19 @@ type StepPoint struct {
 }
 
 // JourneyStepSeries returns, for the user_journey SLO s, every step's success rate at the
-// points first, first+step, ... up to last (inclusive), each over the journeys that started
-// in the step before the point, [p-step, p) (so the first point also counts journeys that
-// started before first). step must be a whole number of minutes, at least one. Steps are
+// points of Series (the first whole minute at or after first, then every step up to last;
+// none when last comes before that minute), each over the journeys that started in the step
+// before the point, [p-step, p) (so the first point also counts journeys that started
+// before first). step must be a whole number of minutes, at least one. Steps are
 // ordered as in JourneyFunnel, configured steps nobody reached included (every point empty).
 // One query, whatever the number of points.
 func (e *Engine) JourneyStepSeries(ctx context.Context, s slo.SLO, first, last time.Time, step time.Duration) ([]StepSeries, error) {
 	if s.Type != slo.UserJourney {
 		return nil, fmt.Errorf("journey step series of %s: %w: %s", s.ID(), ErrType, s.Type)
 	}
-	if first.IsZero() || last.Before(first) {
-		return nil, fmt.Errorf("journey step series of %s: %w: %s to %s", s.ID(), ErrRange, first, last)
-	}
-	if step < time.Minute || step%time.Minute != 0 {
-		return nil, fmt.Errorf("journey step series of %s: %w: %s is not a whole number of minutes", s.ID(), ErrStep, step)
-	}
-	first, last = instant(first), instant(last)
-	n := int(last.Sub(first)/step) + 1
-	if n > MaxSeriesPoints {
-		return nil, fmt.Errorf("journey step series of %s: %w: %d points, at most %d; use a longer step", s.ID(), ErrStep, n, MaxSeriesPoints)
+	first, n, err := seriesPoints("journey step series of "+s.ID(), first, last, step)
+	if err != nil || n == 0 {
+		return nil, err
 	}
 	def, err := e.SeriesOf(s)
 	if err != nil {
