@@ -76,14 +76,12 @@ func replayScenario(t *testing.T, cfg *slo.Config, name string) corpusRun {
 		t.Fatal(err)
 	}
 	run := corpusRun{name: strings.TrimSuffix(name, ".yaml"), cfg: cfg, eng: eng, labels: res.Labels, from: from, to: to}
-	opts := Options{From: from.Add(warmUp), To: to, Step: time.Minute}
-	if run.config, err = Run(ctx, eng, cfg, opts); err != nil {
+	reps, err := Compare(ctx, eng, cfg, Options{From: from.Add(warmUp), To: to, Step: time.Minute},
+		RuleSet{}, RuleSet{Name: NaiveName, Rules: naive})
+	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Rules, opts.RuleSet = naive, NaiveName
-	if run.naive, err = Run(ctx, eng, cfg, opts); err != nil {
-		t.Fatal(err)
-	}
+	run.config, run.naive = reps[0], reps[1]
 	run.configScore, run.naiveScore = Score(run.config, res.Labels), Score(run.naive, res.Labels)
 	return run
 }

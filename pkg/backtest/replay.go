@@ -20,55 +20,93 @@ type Options struct {
 	// Step is the evaluation interval, a whole number of minutes (the detector's default
 	// cycle is one minute).
 	Step time.Duration
-	// Rules, when not nil, replace every SLO's own rules (a comparison rule set); RuleSet
-	// names them in the report ("config" when empty).
-	Rules   []slo.Rule
-	RuleSet string
 }
 
-// Run replays the detector over history for every SLO of cfg that has rules: it refreshes
-// the SLO's rollups, reads the condition at every step with one engine.Series call (per
-// engine.MaxSeriesPoints points) over the windows the rules read, and feeds each point
-// through detector.Evaluate and incident.Decide, the pure code the live detector runs. It
-// sends nothing and writes nothing but the rollups, which it refreshes up to min(To, now).
-// A bad range or step is engine.ErrRange or engine.ErrStep, checked before any refresh.
+// ConfigName names the rule set of each SLO's own rules (RuleSet's zero value).
+const ConfigName = "config"
+
+// RuleSet is a set of rules to replay. Rules, when not nil, replace every SLO's own rules (a
+// comparison rule set); nil replays each SLO's own rules. Name names them in the report
+// (ConfigName when empty).
+type RuleSet struct {
+	Name  string
+	Rules []slo.Rule
+}
+
+// name is the report's name of the rule set.
+func (set RuleSet) name() string {
+	if set.Name == "" {
+		return ConfigName
+	}
+	return set.Name
+}
+
+// rulesFor returns the rules the set replays on s (none: s is not replayed).
+func (set RuleSet) rulesFor(cfg *slo.Config, s slo.SLO) []slo.Rule {
+	if set.Rules != nil {
+		return set.Rules
+	}
+	return cfg.RulesFor(s)
+}
+
+// Run replays each SLO's own rules over history: Compare with the one rule set RuleSet{}.
 func Run(ctx context.Context, eng *engine.Engine, cfg *slo.Config, opts Options) (Report, error) {
+	reps, err := Compare(ctx, eng, cfg, opts, RuleSet{})
+	if err != nil {
+		return Report{}, err
+	}
+	return reps[0], nil
+}
+
+// Compare replays the detector over history with every rule set, one report per set in the
+// order given, for every SLO of cfg that a set has rules for: it refreshes the SLO's rollups
+// once, reads the condition at every step with one engine.Series call (per
+// engine.MaxSeriesPoints points) over the windows all the sets' rules read, and feeds each
+// point through detector.Evaluate and incident.Decide, the pure code the live detector runs,
+// once per set. The reports are those of replaying each set alone. It sends nothing and
+// writes nothing but the rollups, which it refreshes up to min(To, now). A bad range or step
+// is engine.ErrRange or engine.ErrStep, checked before any refresh.
+func Compare(ctx context.Context, eng *engine.Engine, cfg *slo.Config, opts Options, sets ...RuleSet) ([]Report, error) {
 	if opts.From.IsZero() || opts.To.IsZero() || opts.To.Before(opts.From) {
-		return Report{}, fmt.Errorf("replay: %w: from %s to %s", engine.ErrRange, opts.From, opts.To)
+		return nil, fmt.Errorf("replay: %w: from %s to %s", engine.ErrRange, opts.From, opts.To)
 	}
 	if opts.Step < time.Minute || opts.Step%time.Minute != 0 {
-		return Report{}, fmt.Errorf("replay: %w: %s is not a whole number of minutes", engine.ErrStep, opts.Step)
+		return nil, fmt.Errorf("replay: %w: %s is not a whole number of minutes", engine.ErrStep, opts.Step)
 	}
-	rep := Report{RuleSet: opts.RuleSet, From: opts.From.UTC(), To: opts.To.UTC(), Step: slo.FormatWindow(opts.Step),
-		SLOs: []SLOReplay{}, Transitions: []Transition{}, Notifications: []Notification{}, Incidents: []Incident{}}
-	if rep.RuleSet == "" {
-		rep.RuleSet = "config"
+	reps := make([]Report, len(sets))
+	for i, set := range sets {
+		reps[i] = Report{RuleSet: set.name(), From: opts.From.UTC(), To: opts.To.UTC(), Step: slo.FormatWindow(opts.Step),
+			SLOs: []SLOReplay{}, Transitions: []Transition{}, Notifications: []Notification{}, Incidents: []Incident{}}
 	}
 	refreshTo := opts.To
 	if now := time.Now(); now.Before(refreshTo) {
 		refreshTo = now
 	}
 	for _, s := range cfg.SLOs() {
-		rules := opts.Rules
-		if rules == nil {
-			rules = cfg.RulesFor(s)
+		var rs []*replayer
+		for i, set := range sets {
+			if rules := set.rulesFor(cfg, s); len(rules) > 0 {
+				rs = append(rs, &replayer{s: s, rules: rules, rep: &reps[i]})
+			}
 		}
-		if len(rules) == 0 {
+		if len(rs) == 0 {
 			continue
 		}
 		if err := eng.Refresh(ctx, s, refreshTo); err != nil {
-			return Report{}, err
+			return nil, err
 		}
-		r := replayer{s: s, rules: rules, rep: &rep}
-		if err := r.run(ctx, eng, opts.From, opts.To, opts.Step); err != nil {
-			return Report{}, err
+		if err := replaySLO(ctx, eng, s, rs, opts.From, opts.To, opts.Step); err != nil {
+			return nil, err
 		}
-		rep.SLOs = append(rep.SLOs, sloReplay(s, rules))
+		for _, r := range rs {
+			r.rep.SLOs = append(r.rep.SLOs, sloReplay(s, r.rules))
+		}
 	}
-	return rep, nil
+	return reps, nil
 }
 
-// replayer replays one SLO, carrying its alerts and open incident from step to step.
+// replayer replays one SLO with one rule set, carrying its alerts and open incident from
+// step to step.
 type replayer struct {
 	s      slo.SLO
 	rules  []slo.Rule
@@ -79,16 +117,22 @@ type replayer struct {
 	current int
 }
 
-// run replays [from, to] in Series calls of at most engine.MaxSeriesPoints points.
-func (r *replayer) run(ctx context.Context, eng *engine.Engine, from, to time.Time, step time.Duration) error {
-	windows := alerting.Windows(r.rules)
+// replaySLO replays [from, to] of s in Series calls of at most engine.MaxSeriesPoints
+// points, over the windows of every replayer's rules, stepping every replayer over each
+// point.
+func replaySLO(ctx context.Context, eng *engine.Engine, s slo.SLO, rs []*replayer, from, to time.Time, step time.Duration) error {
+	var rules []slo.Rule
+	for _, r := range rs {
+		rules = append(rules, r.rules...)
+	}
+	windows := alerting.Windows(rules)
 	span := time.Duration(engine.MaxSeriesPoints-1) * step
 	for start := from; !start.After(to); {
 		end := start.Add(span)
 		if end.After(to) {
 			end = to
 		}
-		points, err := eng.Series(ctx, r.s, start, end, step, windows)
+		points, err := eng.Series(ctx, s, start, end, step, windows)
 		if err != nil {
 			return err
 		}
@@ -96,9 +140,14 @@ func (r *replayer) run(ctx context.Context, eng *engine.Engine, from, to time.Ti
 			return nil
 		}
 		for _, p := range points {
-			r.step(alerting.Observation{At: p.At, Burn: p.BurnCounts, BudgetRemaining: p.BudgetRemaining})
+			obs := alerting.Observation{At: p.At, Burn: p.BurnCounts, BudgetRemaining: p.BudgetRemaining}
+			for _, r := range rs {
+				r.step(obs)
+			}
 		}
-		r.rep.Points += len(points)
+		for _, r := range rs {
+			r.rep.Points += len(points)
+		}
 		start = points[len(points)-1].At.Add(step)
 	}
 	return nil

@@ -3,6 +3,7 @@ package backtest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -181,5 +182,46 @@ func TestReplayTakesTheLiveDetectorsDecisionsAndWritesNoDetectionState(t *testin
 	slices.Sort(replayedI)
 	if len(liveI) == 0 || !slices.Equal(liveI, replayedI) {
 		t.Errorf("incidents differ\nlive:\n%v\nreplayed:\n%v", liveI, replayedI)
+	}
+}
+
+func TestCompareGivesTheReportsOfEachRuleSetAlone(t *testing.T) {
+	h := newHistory(t)
+	ctx := context.Background()
+	eng := h.engine(t)
+	naive, err := Naive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{From: h.start.Add(60 * time.Minute), To: h.start.Add(330 * time.Minute), Step: time.Minute}
+	naiveSet := RuleSet{Name: NaiveName, Rules: naive}
+
+	both, err := Compare(ctx, eng, h.cfg, opts, RuleSet{}, naiveSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config, err := Run(ctx, eng, h.cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := Compare(ctx, eng, h.cfg, opts, naiveSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(both) != 2 || len(alone) != 1 {
+		t.Fatalf("%d reports of two sets, %d of one", len(both), len(alone))
+	}
+	for i, want := range []Report{config, alone[0]} {
+		if !reflect.DeepEqual(both[i], want) {
+			t.Errorf("set %d (%s) compared differs from its replay alone\ncompared: %+v\nalone:    %+v", i, want.RuleSet, both[i], want)
+		}
+	}
+	// The comparison must exercise both sets, not compare empty reports.
+	if config.RuleSet != ConfigName || len(config.Transitions) == 0 || alone[0].RuleSet != NaiveName || len(alone[0].Transitions) == 0 {
+		t.Errorf("config: %q with %d transitions, naive: %q with %d", config.RuleSet, len(config.Transitions),
+			alone[0].RuleSet, len(alone[0].Transitions))
+	}
+	if want := 2 * 271; both[0].Points != want || both[1].Points != want {
+		t.Errorf("points = %d and %d, want %d each", both[0].Points, both[1].Points, want)
 	}
 }

@@ -98,11 +98,7 @@ type SeverityScore struct {
 //     share of scored labels one of its firings detects.
 func Score(rep Report, labels []simulate.Label) Scorecard {
 	sc := Scorecard{RuleSet: rep.RuleSet, Labels: []LabelScore{}, Unmapped: []string{}, FalsePages: []Transition{}}
-	slos := map[string]SLOReplay{}
-	for _, s := range rep.SLOs {
-		slos[s.Service+"/"+s.SLO] = s
-	}
-	firings := firingsOf(rep.Transitions)
+	firings := firingsOf(rep)
 	detects := make([]bool, len(firings))
 	var detDelays, resetDelays []float64
 	for _, l := range labels {
@@ -118,9 +114,7 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 		}
 		var burns []firing // the detecting firings of burn-rate rules
 		for i, f := range firings {
-			id := f.t.Service + "/" + f.t.SLO
-			rule := ruleOf(slos[id], f.t.Rule)
-			if !slices.Contains(ls.SLOs, id) || f.t.At.Before(l.Start) || f.t.At.After(l.End.Add(time.Duration(rule.Tolerance))) {
+			if !slices.Contains(ls.SLOs, f.sloID) || f.t.At.Before(l.Start) || f.t.At.After(l.End.Add(f.tolerance)) {
 				continue
 			}
 			detects[i] = true
@@ -131,7 +125,7 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 			if !slices.Contains(ls.Severities, f.t.Severity) {
 				ls.Severities = append(ls.Severities, f.t.Severity)
 			}
-			if rule.Kind == slo.KindBurnRate {
+			if f.kind == slo.KindBurnRate {
 				burns = append(burns, f)
 			}
 		}
@@ -168,28 +162,47 @@ func Score(rep Report, labels []simulate.Label) Scorecard {
 	return sc
 }
 
-// firing is a firing transition and when its alert resolved (nil: not within the replay).
+// firing is a firing transition, the ID ("service/slo") of its SLO, the tolerance and kind
+// of its rule (zero when the report does not describe it), and when its alert resolved (nil:
+// not within the replay).
 type firing struct {
-	t        Transition
-	resolved *time.Time
+	t         Transition
+	sloID     string
+	tolerance time.Duration
+	kind      slo.RuleKind
+	resolved  *time.Time
 }
 
-// firingsOf pairs every firing transition with the next resolution of its alert.
-func firingsOf(ts []Transition) []firing {
+// firingsOf returns the firing transitions of rep, in order, each with its rule's tolerance
+// and kind and paired with the next resolution of its alert, in one pass: the firings not
+// yet resolved wait under their service/slo/rule for the next resolution there.
+func firingsOf(rep Report) []firing {
+	rules := map[string]map[string]RuleReplay{} // by SLO ID, then rule name
+	for _, s := range rep.SLOs {
+		byName := map[string]RuleReplay{}
+		for _, r := range slices.Backward(s.Rules) { // the first rule of a name wins, as a scan would find it
+			byName[r.Name] = r
+		}
+		rules[s.Service+"/"+s.SLO] = byName
+	}
+	type key struct{ service, slo, rule string }
 	var out []firing
-	for i, t := range ts {
-		if t.State != string(alerting.TransitionFiring) {
-			continue
-		}
-		f := firing{t: t}
-		for _, r := range ts[i+1:] {
-			if r.State == string(alerting.TransitionResolved) && r.Service == t.Service && r.SLO == t.SLO && r.Rule == t.Rule {
-				at := r.At
-				f.resolved = &at
-				break
+	open := map[key][]int{} // indices in out of the unresolved firings
+	for _, t := range rep.Transitions {
+		k := key{t.Service, t.SLO, t.Rule}
+		switch t.State {
+		case string(alerting.TransitionFiring):
+			id := t.Service + "/" + t.SLO
+			r := rules[id][t.Rule]
+			open[k] = append(open[k], len(out))
+			out = append(out, firing{t: t, sloID: id, tolerance: time.Duration(r.Tolerance), kind: r.Kind})
+		case string(alerting.TransitionResolved):
+			for _, i := range open[k] {
+				at := t.At
+				out[i].resolved = &at
 			}
+			delete(open, k)
 		}
-		out = append(out, f)
 	}
 	return out
 }
@@ -228,16 +241,6 @@ func affects(l simulate.Label, s SLOReplay) bool {
 		return l.Service != "" && l.Service == s.LogService && (l.LatencyMultiplier > 0 || l.TrafficFactor > 0)
 	}
 	return false
-}
-
-// ruleOf returns the rule called name of s (the zero rule, without tolerance, if unknown).
-func ruleOf(s SLOReplay, name string) RuleReplay {
-	for _, r := range s.Rules {
-		if r.Name == name {
-			return r
-		}
-	}
-	return RuleReplay{}
 }
 
 func severityScore(sev string, firings []firing, detects []bool, labels []LabelScore) SeverityScore {

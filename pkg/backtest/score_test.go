@@ -217,3 +217,52 @@ func TestATrafficDropAffectsBothRequestSLOs(t *testing.T) {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+func TestFiringsPairEachFiringWithTheNextResolutionOfItsAlert(t *testing.T) {
+	crit, warn, major := slo.AlertCritical, slo.AlertWarning, slo.AlertMajor
+	rep := Report{SLOs: scoreSLOs(), Transitions: []Transition{
+		resolve("availability", "fast_burn", crit, minute(0)), // resolves nothing before it
+		fire("availability", "fast_burn", crit, minute(1)),
+		fire("latency", "fast_burn", crit, minute(2)),
+		fire("availability", "slow_burn", warn, minute(3)),
+		resolve("availability", "fast_burn", crit, minute(4)),
+		fire("availability", "fast_burn", crit, minute(5)),
+		fire("availability", "fast_burn", crit, minute(6)), // two open: the next resolution ends both
+		resolve("availability", "fast_burn", crit, minute(7)),
+		resolve("latency", "fast_burn", crit, minute(8)),
+		fire("checkout", "budget_exhaustion", major, minute(9)),
+		fire("unknown", "fast_burn", crit, minute(10)), // an SLO the report does not describe
+	}}
+	want := []struct {
+		sloID     string
+		at        int
+		tolerance time.Duration
+		kind      slo.RuleKind
+		resolved  int // -1: never
+	}{
+		{"payment_service/availability", 1, time.Hour, slo.KindBurnRate, 4},
+		{"payment_service/latency", 2, time.Hour, slo.KindBurnRate, 8},
+		{"payment_service/availability", 3, 6 * time.Hour, slo.KindBurnRate, -1},
+		{"payment_service/availability", 5, time.Hour, slo.KindBurnRate, 7},
+		{"payment_service/availability", 6, time.Hour, slo.KindBurnRate, 7},
+		{"web/checkout", 9, 30 * slo.Day, slo.KindBudgetRemaining, -1},
+		{"payment_service/unknown", 10, 0, "", -1},
+	}
+	got := firingsOf(rep)
+	if len(got) != len(want) {
+		t.Fatalf("%d firings, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		f := got[i]
+		if f.sloID != w.sloID || !f.t.At.Equal(minute(w.at)) || f.tolerance != w.tolerance || f.kind != w.kind {
+			t.Errorf("firing %d = %s at %s, tolerance %s, kind %q; want %s at %s, %s, %q", i, f.sloID, f.t.At, f.tolerance, f.kind,
+				w.sloID, minute(w.at), w.tolerance, w.kind)
+		}
+		switch {
+		case w.resolved < 0 && f.resolved != nil:
+			t.Errorf("firing %d resolved at %s, want never", i, *f.resolved)
+		case w.resolved >= 0 && (f.resolved == nil || !f.resolved.Equal(minute(w.resolved))):
+			t.Errorf("firing %d resolved at %v, want %s", i, f.resolved, minute(w.resolved))
+		}
+	}
+}

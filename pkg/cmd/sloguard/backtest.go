@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/sloguard/sloguard/pkg/backtest"
@@ -119,15 +120,9 @@ func backtestOptions(fromText, toText, stepText string, now time.Time) (backtest
 	return backtest.Options{From: from, To: to, Step: step}, nil
 }
 
-// comparison is a rule set to replay next to the config's rules.
-type comparison struct {
-	name  string
-	rules []slo.Rule
-}
-
 // compareRules reads --compare: "" (none), naive, or an alert_rules file whose problems are
 // printed as file:line:col: path: message.
-func compareRules(arg string, stderr io.Writer) (*comparison, int) {
+func compareRules(arg string, stderr io.Writer) (*backtest.RuleSet, int) {
 	switch arg {
 	case "":
 		return nil, exitOK
@@ -137,7 +132,7 @@ func compareRules(arg string, stderr io.Writer) (*comparison, int) {
 			fmt.Fprintln(stderr, err)
 			return nil, exitError
 		}
-		return &comparison{name: backtest.NaiveName, rules: rules}, exitOK
+		return &backtest.RuleSet{Name: backtest.NaiveName, Rules: rules}, exitOK
 	}
 	data, err := os.ReadFile(arg)
 	if err != nil {
@@ -150,7 +145,7 @@ func compareRules(arg string, stderr io.Writer) (*comparison, int) {
 		fmt.Fprintf(stderr, "%s: %d errors: fix them before comparing\n", arg, len(diags.Errors()))
 		return nil, exitInvalid
 	}
-	return &comparison{name: arg, rules: rules}, exitOK
+	return &backtest.RuleSet{Name: arg, Rules: rules}, exitOK
 }
 
 func readLabels(path string) ([]simulate.Label, error) {
@@ -169,41 +164,37 @@ func readLabels(path string) ([]simulate.Label, error) {
 	return labels, nil
 }
 
-// replay runs the config's rules, then the comparison's, over the same history, and scores
-// both when there are labels.
-func replay(ctx context.Context, cfg *slo.Config, dsn, schema string, opts backtest.Options, cmp *comparison,
+// replay runs the config's rules and the comparison's, if any, over the same history in one
+// backtest.Compare, and scores them when there are labels.
+func replay(ctx context.Context, cfg *slo.Config, dsn, schema string, opts backtest.Options, cmp *backtest.RuleSet,
 	labels []simulate.Label) (backtestOutput, error) {
 	pool, eng, err := openEngine(ctx, cfg, dsn, schema, engine.Options{ManualRefresh: true})
 	if err != nil {
 		return backtestOutput{}, err
 	}
 	defer pool.Close()
-	one := func(o backtest.Options) (backtestRun, error) {
-		rep, err := backtest.Run(ctx, eng, cfg, o)
-		if err != nil {
-			return backtestRun{}, err
-		}
-		run := backtestRun{Replay: rep}
-		if labels != nil {
-			sc := backtest.Score(rep, labels)
-			run.Score = &sc
-		}
-		return run, nil
-	}
-	var out backtestOutput
-	if out.backtestRun, err = one(opts); err != nil {
-		return backtestOutput{}, err
-	}
-	if len(out.Replay.SLOs) == 0 {
+	if !slices.ContainsFunc(cfg.SLOs(), func(s slo.SLO) bool { return len(cfg.RulesFor(s)) > 0 }) {
 		return backtestOutput{}, errors.New("no SLO has alert rules to replay")
 	}
+	sets := []backtest.RuleSet{{}}
 	if cmp != nil {
-		opts.Rules, opts.RuleSet = cmp.rules, cmp.name
-		run, err := one(opts)
-		if err != nil {
-			return backtestOutput{}, err
+		sets = append(sets, *cmp)
+	}
+	reps, err := backtest.Compare(ctx, eng, cfg, opts, sets...)
+	if err != nil {
+		return backtestOutput{}, err
+	}
+	runs := make([]backtestRun, len(reps))
+	for i, rep := range reps {
+		runs[i].Replay = rep
+		if labels != nil {
+			sc := backtest.Score(rep, labels)
+			runs[i].Score = &sc
 		}
-		out.Compare = &run
+	}
+	out := backtestOutput{backtestRun: runs[0]}
+	if cmp != nil {
+		out.Compare = &runs[1]
 	}
 	return out, nil
 }
