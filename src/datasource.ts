@@ -37,20 +37,8 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
 
   applyTemplateVariables(query: SLOGuardQuery, scopedVars: ScopedVars): SLOGuardQuery {
     const out = { ...query };
-    if (query.service) {
-      const { name, names } = templateNames(query.service, scopedVars);
-      out.service = name;
-      if (names) {
-        out.services = names;
-      }
-    }
-    if (query.slo) {
-      const { name, names } = templateNames(query.slo, scopedVars);
-      out.slo = name;
-      if (names) {
-        out.slos = names;
-      }
-    }
+    templateField(out, 'service', 'services', scopedVars);
+    templateField(out, 'slo', 'slos', scopedVars);
     return out;
   }
 
@@ -68,16 +56,9 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
    * GET slos). Template variables in service are replaced first.
    */
   getSLOs(service?: string, scopedVars: ScopedVars = {}): Promise<SLOInfo[]> {
-    const name = service ? this.interpolate(service, scopedVars) : '';
+    // A resource call takes one name, or none for all: a variable with several values gives "" (all).
+    const name = service ? getTemplateSrv().replace(service, scopedVars, singleValue) : '';
     return this.getResource<SLOInfo[]>('slos', name ? { service: name } : {});
-  }
-
-  /**
-   * interpolate replaces template variables in a service or SLO name for a resource call, which
-   * takes one name, or none for all: a variable with several values gives "" (all).
-   */
-  private interpolate(value: string, scopedVars: ScopedVars): string {
-    return getTemplateSrv().replace(value, scopedVars, singleValue);
   }
 }
 
@@ -104,6 +85,27 @@ export function templateNames(text: string, scopedVars: ScopedVars): { name: str
     return singleValue(value);
   });
   return names ? { name: '', names } : { name };
+}
+
+/**
+ * templateField replaces template variables in out's field key (service or slo), if set, with
+ * templateNames; several values go to listKey (services or slos).
+ */
+function templateField(
+  out: SLOGuardQuery,
+  key: 'service' | 'slo',
+  listKey: 'services' | 'slos',
+  scopedVars: ScopedVars
+) {
+  const text = out[key];
+  if (!text) {
+    return;
+  }
+  const { name, names } = templateNames(text, scopedVars);
+  out[key] = name;
+  if (names) {
+    out[listKey] = names;
+  }
 }
 
 /**
