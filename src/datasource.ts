@@ -17,6 +17,14 @@ import {
 } from './types';
 
 export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOptions> {
+  /**
+   * resources holds the answer (a promise) of each resource GET by path and parameters, so the
+   * pickers of the query, variable and annotation editors fetch each once. The cache lives as long
+   * as this instance (Grafana makes new instances when data source settings are saved, or on page
+   * reload); a failed fetch is dropped so the next call asks again.
+   */
+  private readonly resources = new Map<string, Promise<unknown>>();
+
   constructor(instanceSettings: DataSourceInstanceSettings<SLOGuardOptions>) {
     super(instanceSettings);
     // Annotation queries go through the backend's QueryData like panel queries, with query type
@@ -48,7 +56,7 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
 
   /** getServices lists the services of the SLO config (resource GET services). */
   getServices(): Promise<ServiceInfo[]> {
-    return this.getResource<ServiceInfo[]>('services');
+    return this.cachedResource<ServiceInfo[]>('services');
   }
 
   /**
@@ -58,7 +66,24 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
   getSLOs(service?: string, scopedVars: ScopedVars = {}): Promise<SLOInfo[]> {
     // A resource call takes one name, or none for all: a variable with several values gives "" (all).
     const name = service ? getTemplateSrv().replace(service, scopedVars, singleValue) : '';
-    return this.getResource<SLOInfo[]>('slos', name ? { service: name } : {});
+    return this.cachedResource<SLOInfo[]>('slos', name ? { service: name } : {});
+  }
+
+  /** cachedResource is getResource(path, params), fetched once per data source while it succeeds. */
+  private cachedResource<T>(path: string, params?: Record<string, string>): Promise<T> {
+    const key = `${path}?${new URLSearchParams(params)}`;
+    let answer = this.resources.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      const fetched = this.getResource<T>(path, params);
+      fetched.catch(() => {
+        if (this.resources.get(key) === fetched) {
+          this.resources.delete(key);
+        }
+      });
+      this.resources.set(key, fetched);
+      answer = fetched;
+    }
+    return answer;
   }
 }
 
