@@ -3,6 +3,7 @@ import { from, map, Observable } from 'rxjs';
 
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import type { DataSource } from './datasource';
+import { sloNamesOnce } from './resources';
 import { SLOGuardQuery, SLOGuardVariableQuery } from './types';
 
 /** The query a new template variable of this data source starts with. */
@@ -39,6 +40,5 @@ export async function variableValues(
     return services.map((s) => ({ text: s.name, value: s.name }));
   }
   const slos = await datasource.getSLOs(query?.service, scopedVars);
-  const names = [...new Set(slos.map((s) => s.slo))];
-  return names.map((name) => ({ text: name, value: name }));
+  return sloNamesOnce(slos).map((s) => ({ text: s.slo, value: s.slo }));
 }
