@@ -6,6 +6,7 @@ import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { DataSource, singleValue } from './datasource';
 import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from './test/backendSrv';
 import { testDataSource } from './test/datasource';
+import { slo } from './test/fixtures';
 import { fakeTemplateSrv } from './test/templateSrv';
 import { SLOGuardQuery, SLOInfo } from './types';
 
@@ -194,16 +195,7 @@ describe('singleValue', () => {
 describe('DataSource resources', () => {
   let ds: DataSource;
   let backend: FakeBackendSrv;
-  const slos: SLOInfo[] = [
-    {
-      service: 'payment_service',
-      slo: 'availability',
-      sliType: 'success_rate',
-      objective: 0.999,
-      window: '30d',
-      alertRules: [],
-    },
-  ];
+  const slos: SLOInfo[] = [slo('payment_service', 'availability')];
 
   beforeEach(() => {
     // A new data source per test: it caches the resources it fetched.

@@ -1,9 +1,5 @@
 import { sloNamesOnce } from './resources';
-import { SLOInfo } from './types';
-
-function slo(service: string, name: string): SLOInfo {
-  return { service, slo: name, sliType: 'success_rate', objective: 0.99, window: '30d', alertRules: [] };
-}
+import { slo } from './test/fixtures';
 
 describe('sloNamesOnce', () => {
   it('keeps the first SLO of each name, in order', () => {

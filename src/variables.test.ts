@@ -4,6 +4,7 @@ import { lastValueFrom } from 'rxjs';
 
 import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
 import { testDataSource } from './test/datasource';
+import { slo } from './test/fixtures';
 import { fakeTemplateSrv } from './test/templateSrv';
 import { SLOGuardVariableQuery, SLOInfo } from './types';
 import { SLOGuardVariableSupport, variableValues } from './variables';
@@ -15,10 +16,6 @@ const SLOS: SLOInfo[] = [
   slo('payment_service', 'latency'),
   slo('search_service', 'availability'),
 ];
-
-function slo(service: string, name: string): SLOInfo {
-  return { service, slo: name, sliType: 'success_rate', objective: 0.99, window: '30d', alertRules: [] };
-}
 
 function variableQuery(query: Partial<SLOGuardVariableQuery>): SLOGuardVariableQuery {
   return { refId: 'variable', kind: 'services', ...query };

@@ -6,9 +6,12 @@ import userEvent from '@testing-library/user-event';
 import type { DataSource } from '../datasource';
 import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from '../test/backendSrv';
 import { answered, testDataSource } from '../test/datasource';
+import { sizeElements } from '../test/dom';
+import { slo } from '../test/fixtures';
 import { fakeTemplateSrv } from '../test/templateSrv';
 import { QueryType, ServiceInfo, SLOGuardQuery, SLOInfo } from '../types';
-import { QUERY_TYPES, QueryEditor } from './QueryEditor';
+import { QueryEditor } from './QueryEditor';
+import { QUERY_TYPES } from './query/queryTypes';
 
 const SERVICES: ServiceInfo[] = [
   { name: 'payment_service', logName: 'payment', slos: 2 },
@@ -20,10 +23,6 @@ const SLOS: SLOInfo[] = [
   slo('payment_service', 'latency'),
   slo('search_service', 'freshness'),
 ];
-
-function slo(service: string, name: string): SLOInfo {
-  return { service, slo: name, sliType: 'success_rate', objective: 0.999, window: '30d', alertRules: [] };
-}
 
 let datasource: DataSource;
 
@@ -57,10 +56,7 @@ describe('QueryEditor', () => {
       return SLOS.filter((s) => !service || s.service === service);
     });
     setTemplateSrv(fakeTemplateSrv({ service: 'search_service', slo: 'freshness' }));
-    // The Combobox menu is virtualised and renders only the options that fit the list's client
-    // size, which is 0 in jsdom; give elements a size so the options render.
-    jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300);
-    jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(300);
+    sizeElements();
   });
   afterEach(() => {
     jest.restoreAllMocks();
