@@ -100,7 +100,7 @@ export function singleValue(value: string | string[]): string {
  * for a multi-value variable with several values picked (or All), no name and the values as a
  * list, which the backend reads from the services or slos field.
  */
-export function templateNames(text: string, scopedVars: ScopedVars): { name: string; names?: string[] } {
+function templateNames(text: string, scopedVars: ScopedVars): { name: string; names?: string[] } {
   let names: string[] | undefined;
   const name = getTemplateSrv().replace(text, scopedVars, (value: string | string[]) => {
     if (Array.isArray(value) && value.length > 1) {
@@ -139,7 +139,7 @@ function templateField(
  * getDefaultQuery into the annotation rather than its target: both run as the default annotation
  * query. The annotation editor offers the annotations query type only, so that is what runs.
  */
-export function annotationQuery(anno: AnnotationQuery<SLOGuardQuery>): SLOGuardQuery {
+function annotationQuery(anno: AnnotationQuery<SLOGuardQuery>): SLOGuardQuery {
   const target: Partial<SLOGuardQuery> = anno.target ?? {};
   return {
     ...target,
