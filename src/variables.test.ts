@@ -58,6 +58,12 @@ describe('template variables', () => {
     expect(values).toEqual(names.map((n) => ({ text: n, value: n })));
   });
 
+  it('a new variable starts as a services variable', () => {
+    const support = ds.variables as SLOGuardVariableSupport;
+
+    expect(support.getDefaultQuery()).toEqual({ kind: 'services' });
+  });
+
   it('the variable support answers a variable request with text/value pairs', async () => {
     const support = ds.variables as SLOGuardVariableSupport;
     const request = {

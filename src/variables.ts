@@ -4,10 +4,7 @@ import { from, map, Observable } from 'rxjs';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import type { DataSource } from './datasource';
 import { sloNamesOnce } from './resources';
-import { SLOGuardQuery, SLOGuardVariableQuery } from './types';
-
-/** The query a new template variable of this data source starts with. */
-export const DEFAULT_VARIABLE_QUERY: Omit<SLOGuardVariableQuery, 'refId'> = { kind: 'services' };
+import { DEFAULT_VARIABLE_QUERY, SLOGuardQuery, SLOGuardVariableQuery } from './types';
 
 /**
  * SLOGuardVariableSupport makes services and SLOs template variables: the values come from the
@@ -18,6 +15,14 @@ export class SLOGuardVariableSupport extends CustomVariableSupport<DataSource, S
 
   constructor(private readonly datasource: DataSource) {
     super();
+  }
+
+  /**
+   * getDefaultQuery is the query a new variable starts with: Grafana spreads it into the variable's
+   * query (the editor's query). @grafana/data types it as the panel query, hence the cast.
+   */
+  getDefaultQuery(): Partial<SLOGuardQuery> {
+    return DEFAULT_VARIABLE_QUERY as Partial<SLOGuardQuery>;
   }
 
   query(request: DataQueryRequest<SLOGuardVariableQuery>): Observable<DataQueryResponse> {
