@@ -249,6 +249,19 @@ describe('DataSource resources', () => {
     expect(backend.requests).toHaveLength(2);
   });
 
+  it('fetches again once an answer is 30 seconds old', async () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    await ds.getServices();
+    now.mockReturnValue(1_029_999);
+    await ds.getServices();
+    expect(backend.requests).toHaveLength(1);
+
+    now.mockReturnValue(1_030_000);
+    await ds.getServices();
+    expect(backend.requests).toHaveLength(2);
+    now.mockRestore();
+  });
+
   it('does not share the resources of one data source with another', async () => {
     await ds.getServices();
     await testDataSource().getServices();

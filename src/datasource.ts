@@ -16,14 +16,17 @@ import {
   SLOInfo,
 } from './types';
 
+/** RESOURCE_TTL_MS is how long the data source keeps a resource answer (see DataSource.resources). */
+const RESOURCE_TTL_MS = 30_000;
+
 export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOptions> {
   /**
-   * resources holds the answer (a promise) of each resource GET by path and parameters, so the
-   * pickers of the query, variable and annotation editors fetch each once. The cache lives as long
-   * as this instance (Grafana makes new instances when data source settings are saved, or on page
-   * reload); a failed fetch is dropped so the next call asks again.
+   * resources holds the answer (a promise) of each resource GET by path and parameters, and when
+   * it was asked, so that the pickers of the query, variable and annotation editors fetch each
+   * once while a user edits. An answer is kept RESOURCE_TTL_MS, so that a changed SLO config shows
+   * in the pickers soon after; a failed fetch is dropped so the next call asks again.
    */
-  private readonly resources = new Map<string, Promise<unknown>>();
+  private readonly resources = new Map<string, { answer: Promise<unknown>; at: number }>();
 
   constructor(instanceSettings: DataSourceInstanceSettings<SLOGuardOptions>) {
     super(instanceSettings);
@@ -69,21 +72,22 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
     return this.cachedResource<SLOInfo[]>('slos', name ? { service: name } : {});
   }
 
-  /** cachedResource is getResource(path, params), fetched once per data source while it succeeds. */
+  /** cachedResource is getResource(path, params), fetched again when older than RESOURCE_TTL_MS or failed. */
   private cachedResource<T>(path: string, params?: Record<string, string>): Promise<T> {
     const key = `${path}?${new URLSearchParams(params)}`;
-    let answer = this.resources.get(key) as Promise<T> | undefined;
-    if (!answer) {
-      const fetched = this.getResource<T>(path, params);
-      fetched.catch(() => {
-        if (this.resources.get(key) === fetched) {
-          this.resources.delete(key);
-        }
-      });
-      this.resources.set(key, fetched);
-      answer = fetched;
+    const cached = this.resources.get(key);
+    if (cached && Date.now() - cached.at < RESOURCE_TTL_MS) {
+      return cached.answer as Promise<T>;
     }
-    return answer;
+    const fetched = this.getResource<T>(path, params);
+    const entry = { answer: fetched, at: Date.now() };
+    fetched.catch(() => {
+      if (this.resources.get(key) === entry) {
+        this.resources.delete(key);
+      }
+    });
+    this.resources.set(key, entry);
+    return fetched;
   }
 }
 
