@@ -3,9 +3,10 @@ import { lastValueFrom } from 'rxjs';
 import { setTemplateSrv } from '@grafana/runtime';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
-import { singleValue } from './datasource';
-import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
+import { DataSource, singleValue } from './datasource';
+import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from './test/backendSrv';
 import { testDataSource } from './test/datasource';
+import { slo } from './test/fixtures';
 import { fakeTemplateSrv } from './test/templateSrv';
 import { SLOGuardQuery, SLOInfo } from './types';
 
@@ -192,20 +193,13 @@ describe('singleValue', () => {
 });
 
 describe('DataSource resources', () => {
-  const ds = testDataSource();
+  let ds: DataSource;
   let backend: FakeBackendSrv;
-  const slos: SLOInfo[] = [
-    {
-      service: 'payment_service',
-      slo: 'availability',
-      sliType: 'success_rate',
-      objective: 0.999,
-      window: '30d',
-      alertRules: [],
-    },
-  ];
+  const slos: SLOInfo[] = [slo('payment_service', 'availability')];
 
   beforeEach(() => {
+    // A new data source per test: it caches the resources it fetched.
+    ds = testDataSource();
     backend = useFakeBackend();
     backend.on(`GET ${resourcePath('sloguard', 'slos')}`, () => slos);
     backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => [
@@ -227,5 +221,51 @@ describe('DataSource resources', () => {
 
     expect(backend.requests).toHaveLength(1);
     expect(backend.requests[0].params).toEqual(params);
+  });
+
+  it('fetches each resource once for the same arguments, however often it is asked', async () => {
+    await Promise.all([ds.getServices(), ds.getServices()]);
+    await ds.getServices();
+    await Promise.all([ds.getSLOs('checkout'), ds.getSLOs('checkout'), ds.getSLOs('$service')]);
+    await ds.getSLOs('payment_service');
+    await Promise.all([ds.getSLOs(), ds.getSLOs('$several')]);
+
+    expect(backend.requests.map((r) => [r.url, r.params ?? {}])).toEqual([
+      [resourcePath('sloguard', 'services'), {}],
+      [resourcePath('sloguard', 'slos'), { service: 'checkout' }],
+      [resourcePath('sloguard', 'slos'), { service: 'payment_service' }],
+      [resourcePath('sloguard', 'slos'), {}],
+    ]);
+  });
+
+  it('fetches again after a failed fetch', async () => {
+    backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => {
+      throw fetchError(503, { error: 'SLO config: services: required' });
+    });
+    await expect(ds.getServices()).rejects.toMatchObject({ status: 503 });
+    backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => []);
+
+    await expect(ds.getServices()).resolves.toEqual([]);
+    expect(backend.requests).toHaveLength(2);
+  });
+
+  it('fetches again once an answer is 30 seconds old', async () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    await ds.getServices();
+    now.mockReturnValue(1_029_999);
+    await ds.getServices();
+    expect(backend.requests).toHaveLength(1);
+
+    now.mockReturnValue(1_030_000);
+    await ds.getServices();
+    expect(backend.requests).toHaveLength(2);
+    now.mockRestore();
+  });
+
+  it('does not share the resources of one data source with another', async () => {
+    await ds.getServices();
+    await testDataSource().getServices();
+
+    expect(backend.requests).toHaveLength(2);
   });
 });

@@ -16,7 +16,18 @@ import {
   SLOInfo,
 } from './types';
 
+/** RESOURCE_TTL_MS is how long the data source keeps a resource answer (see DataSource.resources). */
+const RESOURCE_TTL_MS = 30_000;
+
 export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOptions> {
+  /**
+   * resources holds the answer (a promise) of each resource GET by path and parameters, and when
+   * it was asked, so that the pickers of the query, variable and annotation editors fetch each
+   * once while a user edits. An answer is kept RESOURCE_TTL_MS, so that a changed SLO config shows
+   * in the pickers soon after; a failed fetch is dropped so the next call asks again.
+   */
+  private readonly resources = new Map<string, { answer: Promise<unknown>; at: number }>();
+
   constructor(instanceSettings: DataSourceInstanceSettings<SLOGuardOptions>) {
     super(instanceSettings);
     // Annotation queries go through the backend's QueryData like panel queries, with query type
@@ -37,20 +48,8 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
 
   applyTemplateVariables(query: SLOGuardQuery, scopedVars: ScopedVars): SLOGuardQuery {
     const out = { ...query };
-    if (query.service) {
-      const { name, names } = templateNames(query.service, scopedVars);
-      out.service = name;
-      if (names) {
-        out.services = names;
-      }
-    }
-    if (query.slo) {
-      const { name, names } = templateNames(query.slo, scopedVars);
-      out.slo = name;
-      if (names) {
-        out.slos = names;
-      }
-    }
+    templateField(out, 'service', 'services', scopedVars);
+    templateField(out, 'slo', 'slos', scopedVars);
     return out;
   }
 
@@ -60,7 +59,7 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
 
   /** getServices lists the services of the SLO config (resource GET services). */
   getServices(): Promise<ServiceInfo[]> {
-    return this.getResource<ServiceInfo[]>('services');
+    return this.cachedResource<ServiceInfo[]>('services');
   }
 
   /**
@@ -68,16 +67,27 @@ export class DataSource extends DataSourceWithBackend<SLOGuardQuery, SLOGuardOpt
    * GET slos). Template variables in service are replaced first.
    */
   getSLOs(service?: string, scopedVars: ScopedVars = {}): Promise<SLOInfo[]> {
-    const name = service ? this.interpolate(service, scopedVars) : '';
-    return this.getResource<SLOInfo[]>('slos', name ? { service: name } : {});
+    // A resource call takes one name, or none for all: a variable with several values gives "" (all).
+    const name = service ? getTemplateSrv().replace(service, scopedVars, singleValue) : '';
+    return this.cachedResource<SLOInfo[]>('slos', name ? { service: name } : {});
   }
 
-  /**
-   * interpolate replaces template variables in a service or SLO name for a resource call, which
-   * takes one name, or none for all: a variable with several values gives "" (all).
-   */
-  private interpolate(value: string, scopedVars: ScopedVars): string {
-    return getTemplateSrv().replace(value, scopedVars, singleValue);
+  /** cachedResource is getResource(path, params), fetched again when older than RESOURCE_TTL_MS or failed. */
+  private cachedResource<T>(path: string, params?: Record<string, string>): Promise<T> {
+    const key = `${path}?${new URLSearchParams(params)}`;
+    const cached = this.resources.get(key);
+    if (cached && Date.now() - cached.at < RESOURCE_TTL_MS) {
+      return cached.answer as Promise<T>;
+    }
+    const fetched = this.getResource<T>(path, params);
+    const entry = { answer: fetched, at: Date.now() };
+    fetched.catch(() => {
+      if (this.resources.get(key) === entry) {
+        this.resources.delete(key);
+      }
+    });
+    this.resources.set(key, entry);
+    return fetched;
   }
 }
 
@@ -94,7 +104,7 @@ export function singleValue(value: string | string[]): string {
  * for a multi-value variable with several values picked (or All), no name and the values as a
  * list, which the backend reads from the services or slos field.
  */
-export function templateNames(text: string, scopedVars: ScopedVars): { name: string; names?: string[] } {
+function templateNames(text: string, scopedVars: ScopedVars): { name: string; names?: string[] } {
   let names: string[] | undefined;
   const name = getTemplateSrv().replace(text, scopedVars, (value: string | string[]) => {
     if (Array.isArray(value) && value.length > 1) {
@@ -107,12 +117,33 @@ export function templateNames(text: string, scopedVars: ScopedVars): { name: str
 }
 
 /**
+ * templateField replaces template variables in out's field key (service or slo), if set, with
+ * templateNames; several values go to listKey (services or slos).
+ */
+function templateField(
+  out: SLOGuardQuery,
+  key: 'service' | 'slo',
+  listKey: 'services' | 'slos',
+  scopedVars: ScopedVars
+) {
+  const text = out[key];
+  if (!text) {
+    return;
+  }
+  const { name, names } = templateNames(text, scopedVars);
+  out[key] = name;
+  if (names) {
+    out[listKey] = names;
+  }
+}
+
+/**
  * annotationQuery is the query an annotation runs. An annotation saved before its query was edited
  * has no target (Grafana only stores the query once the editor changes it), and Grafana spreads
  * getDefaultQuery into the annotation rather than its target: both run as the default annotation
  * query. The annotation editor offers the annotations query type only, so that is what runs.
  */
-export function annotationQuery(anno: AnnotationQuery<SLOGuardQuery>): SLOGuardQuery {
+function annotationQuery(anno: AnnotationQuery<SLOGuardQuery>): SLOGuardQuery {
   const target: Partial<SLOGuardQuery> = anno.target ?? {};
   return {
     ...target,

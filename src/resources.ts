@@ -1,7 +1,7 @@
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-import { ValidateResult } from './types';
+import { SLOInfo, ValidateResult } from './types';
 
 /**
  * validateSLOConfig checks SLO YAML with the backend's POST validate resource of the data source
@@ -34,4 +34,19 @@ export function resourceErrorMessage(err: unknown): string {
 /** isNotFound reports whether a resource request failed because the data source does not exist (yet). */
 export function isNotFound(err: unknown): boolean {
   return isFetchError(err) && err.status === 404;
+}
+
+/**
+ * sloNamesOnce keeps the first SLO of each name, in order: the SLOs of every service can repeat a
+ * name (availability of two services), which a picker or variable offers once.
+ */
+export function sloNamesOnce(slos: SLOInfo[]): SLOInfo[] {
+  const seen = new Set<string>();
+  return slos.filter((s) => {
+    if (seen.has(s.slo)) {
+      return false;
+    }
+    seen.add(s.slo);
+    return true;
+  });
 }

@@ -225,3 +225,6 @@ export interface SLOGuardVariableQuery extends DataQuery {
   kind: 'services' | 'slos';
   service?: string;
 }
+
+/** The query a new template variable of this data source starts with (the variable support's getDefaultQuery). */
+export const DEFAULT_VARIABLE_QUERY: Omit<SLOGuardVariableQuery, 'refId'> = { kind: 'services' };

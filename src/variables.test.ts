@@ -4,6 +4,7 @@ import { lastValueFrom } from 'rxjs';
 
 import { FakeBackendSrv, resourcePath, useFakeBackend } from './test/backendSrv';
 import { testDataSource } from './test/datasource';
+import { slo } from './test/fixtures';
 import { fakeTemplateSrv } from './test/templateSrv';
 import { SLOGuardVariableQuery, SLOInfo } from './types';
 import { SLOGuardVariableSupport, variableValues } from './variables';
@@ -15,10 +16,6 @@ const SLOS: SLOInfo[] = [
   slo('payment_service', 'latency'),
   slo('search_service', 'availability'),
 ];
-
-function slo(service: string, name: string): SLOInfo {
-  return { service, slo: name, sliType: 'success_rate', objective: 0.99, window: '30d', alertRules: [] };
-}
 
 function variableQuery(query: Partial<SLOGuardVariableQuery>): SLOGuardVariableQuery {
   return { refId: 'variable', kind: 'services', ...query };
@@ -59,6 +56,12 @@ describe('template variables', () => {
     const values = await variableValues(ds, variableQuery({ kind: 'slos', service }));
 
     expect(values).toEqual(names.map((n) => ({ text: n, value: n })));
+  });
+
+  it('a new variable starts as a services variable', () => {
+    const support = ds.variables as SLOGuardVariableSupport;
+
+    expect(support.getDefaultQuery()).toEqual({ kind: 'services' });
   });
 
   it('the variable support answers a variable request with text/value pairs', async () => {

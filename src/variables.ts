@@ -3,10 +3,8 @@ import { from, map, Observable } from 'rxjs';
 
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import type { DataSource } from './datasource';
-import { SLOGuardQuery, SLOGuardVariableQuery } from './types';
-
-/** The query a new template variable of this data source starts with. */
-export const DEFAULT_VARIABLE_QUERY: Omit<SLOGuardVariableQuery, 'refId'> = { kind: 'services' };
+import { sloNamesOnce } from './resources';
+import { DEFAULT_VARIABLE_QUERY, SLOGuardQuery, SLOGuardVariableQuery } from './types';
 
 /**
  * SLOGuardVariableSupport makes services and SLOs template variables: the values come from the
@@ -17,6 +15,14 @@ export class SLOGuardVariableSupport extends CustomVariableSupport<DataSource, S
 
   constructor(private readonly datasource: DataSource) {
     super();
+  }
+
+  /**
+   * getDefaultQuery is the query a new variable starts with: Grafana spreads it into the variable's
+   * query (the editor's query). @grafana/data types it as the panel query, hence the cast.
+   */
+  getDefaultQuery(): Partial<SLOGuardQuery> {
+    return DEFAULT_VARIABLE_QUERY as Partial<SLOGuardQuery>;
   }
 
   query(request: DataQueryRequest<SLOGuardVariableQuery>): Observable<DataQueryResponse> {
@@ -39,6 +45,5 @@ export async function variableValues(
     return services.map((s) => ({ text: s.name, value: s.name }));
   }
   const slos = await datasource.getSLOs(query?.service, scopedVars);
-  const names = [...new Set(slos.map((s) => s.slo))];
-  return names.map((name) => ({ text: name, value: name }));
+  return sloNamesOnce(slos).map((s) => ({ text: s.slo, value: s.slo }));
 }

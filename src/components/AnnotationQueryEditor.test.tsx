@@ -5,6 +5,8 @@ import userEvent from '@testing-library/user-event';
 
 import { resourcePath, useFakeBackend } from '../test/backendSrv';
 import { answered, testDataSource } from '../test/datasource';
+import { sizeElements } from '../test/dom';
+import { slo } from '../test/fixtures';
 import { fakeTemplateSrv } from '../test/templateSrv';
 import { SLOGuardQuery } from '../types';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
@@ -18,18 +20,8 @@ describe('AnnotationQueryEditor', () => {
     backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => [
       { name: 'payment_service', logName: 'payment', slos: 1 },
     ]);
-    backend.on(`GET ${resourcePath('sloguard', 'slos')}`, () => [
-      {
-        service: 'payment_service',
-        slo: 'availability',
-        sliType: 'success_rate',
-        objective: 0.999,
-        window: '30d',
-        alertRules: [],
-      },
-    ]);
-    jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300);
-    jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(300);
+    backend.on(`GET ${resourcePath('sloguard', 'slos')}`, () => [slo('payment_service', 'availability')]);
+    sizeElements();
   });
   afterEach(() => {
     jest.restoreAllMocks();

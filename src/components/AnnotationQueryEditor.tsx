@@ -1,5 +1,5 @@
 import React from 'react';
-import { AnnotationQuery, QueryEditorProps } from '@grafana/data';
+import { QueryEditorProps } from '@grafana/data';
 import { InlineField, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
@@ -12,10 +12,7 @@ const SHOW: Array<{ value: AnnotationShow; label: string; description: string }>
   { value: 'alerts', label: 'Alert changes', description: 'Each change of an alert state (pending, firing, resolved)' },
 ];
 
-type Props = QueryEditorProps<DataSource, SLOGuardQuery, SLOGuardOptions> & {
-  annotation?: AnnotationQuery<SLOGuardQuery>;
-  onAnnotationChange?: (annotation: AnnotationQuery<SLOGuardQuery>) => void;
-};
+type Props = QueryEditorProps<DataSource, SLOGuardQuery, SLOGuardOptions>;
 
 /**
  * AnnotationQueryEditor edits an annotation query: always the annotations query type, filtered by

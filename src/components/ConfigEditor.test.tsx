@@ -7,6 +7,7 @@ import { ConfigEditor } from './ConfigEditor';
 import { SLOGuardSettings } from './config/options';
 import { testSettings } from './config/testSettings';
 import { useFakeBackend } from '../test/backendSrv';
+import { sizeElements } from '../test/dom';
 
 jest.mock('@grafana/ui', () => ({
   ...jest.requireActual('@grafana/ui'),
@@ -137,10 +138,7 @@ describe('ConfigEditor', () => {
   });
 
   it('selecting an SSL mode sets jsonData.sslMode', async () => {
-    // The Combobox menu is virtualised and renders only the options that fit the list's client
-    // size, which is 0 in jsdom; give elements a size so the options render.
-    jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300);
-    jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(300);
+    sizeElements();
     const { onOptionsChange } = setup(testSettings({ host: 'db' }));
 
     await userEvent.click(field('SSL mode'));

@@ -3,11 +3,15 @@ import { setTemplateSrv } from '@grafana/runtime';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
+import type { DataSource } from '../datasource';
 import { FakeBackendSrv, fetchError, resourcePath, useFakeBackend } from '../test/backendSrv';
 import { answered, testDataSource } from '../test/datasource';
+import { sizeElements } from '../test/dom';
+import { slo } from '../test/fixtures';
 import { fakeTemplateSrv } from '../test/templateSrv';
 import { QueryType, ServiceInfo, SLOGuardQuery, SLOInfo } from '../types';
-import { QUERY_TYPES, QueryEditor } from './QueryEditor';
+import { QueryEditor } from './QueryEditor';
+import { QUERY_TYPES } from './query/queryTypes';
 
 const SERVICES: ServiceInfo[] = [
   { name: 'payment_service', logName: 'payment', slos: 2 },
@@ -20,11 +24,7 @@ const SLOS: SLOInfo[] = [
   slo('search_service', 'freshness'),
 ];
 
-function slo(service: string, name: string): SLOInfo {
-  return { service, slo: name, sliType: 'success_rate', objective: 0.999, window: '30d', alertRules: [] };
-}
-
-const datasource = testDataSource();
+let datasource: DataSource;
 
 /** sloRequests are the services asked for in GET slos, "" for all. */
 function sloRequests(): string[] {
@@ -47,6 +47,8 @@ let fakeBackend: FakeBackendSrv;
 
 describe('QueryEditor', () => {
   beforeEach(() => {
+    // A new data source per test: it caches the resources it fetched.
+    datasource = testDataSource();
     fakeBackend = useFakeBackend();
     fakeBackend.on(`GET ${resourcePath('sloguard', 'services')}`, () => SERVICES);
     fakeBackend.on(`GET ${resourcePath('sloguard', 'slos')}`, (r) => {
@@ -54,10 +56,7 @@ describe('QueryEditor', () => {
       return SLOS.filter((s) => !service || s.service === service);
     });
     setTemplateSrv(fakeTemplateSrv({ service: 'search_service', slo: 'freshness' }));
-    // The Combobox menu is virtualised and renders only the options that fit the list's client
-    // size, which is 0 in jsdom; give elements a size so the options render.
-    jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300);
-    jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(300);
+    sizeElements();
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -134,6 +133,18 @@ describe('QueryEditor', () => {
     await userEvent.click(screen.getByLabelText('SLO'));
     expect(await screen.findByRole('option', { name: /latency/ })).toBeInTheDocument();
     expect(screen.queryByRole('option', { name: /freshness/ })).not.toBeInTheDocument();
+  });
+
+  it('editors of one data source fetch the services and SLOs once', async () => {
+    const props = { datasource, onChange: jest.fn(), onRunQuery: jest.fn() };
+    render(<QueryEditor {...props} query={{ refId: 'A', queryType: 'slo_status' }} />);
+    render(<QueryEditor {...props} query={{ refId: 'B', queryType: 'burn_rate' }} />);
+    await answered();
+
+    expect(fakeBackend.requests.map((r) => r.url)).toEqual([
+      resourcePath('sloguard', 'services'),
+      resourcePath('sloguard', 'slos'),
+    ]);
   });
 
   it('lists the SLOs of the service a template variable stands for', async () => {

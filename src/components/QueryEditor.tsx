@@ -10,8 +10,6 @@ import { TypeOptions } from './query/TypeOptions';
 
 type Props = QueryEditorProps<DataSource, SLOGuardQuery, SLOGuardOptions>;
 
-export { QUERY_TYPES };
-
 /**
  * QueryEditor edits a panel query: its type, the service and SLO it covers and the options of its
  * type. Like Grafana's own editors, every pick runs the query.

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 
 import { resourcePath, useFakeBackend } from '../test/backendSrv';
 import { answered, testDataSource } from '../test/datasource';
+import { sizeElements } from '../test/dom';
 import { fakeTemplateSrv } from '../test/templateSrv';
 import { SLOGuardVariableQuery } from '../types';
 import { VariableQueryEditor } from './VariableQueryEditor';
@@ -26,8 +27,7 @@ describe('VariableQueryEditor', () => {
     backend.on(`GET ${resourcePath('sloguard', 'services')}`, () => [
       { name: 'payment_service', logName: 'payment', slos: 2 },
     ]);
-    jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(300);
-    jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(300);
+    sizeElements();
   });
   afterEach(() => {
     jest.restoreAllMocks();

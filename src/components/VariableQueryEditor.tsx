@@ -3,7 +3,7 @@ import { QueryEditorProps } from '@grafana/data';
 import { InlineField, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
-import { SLOGuardOptions, SLOGuardQuery, SLOGuardVariableQuery } from '../types';
+import { DEFAULT_VARIABLE_QUERY, SLOGuardOptions, SLOGuardQuery, SLOGuardVariableQuery } from '../types';
 import { ServicePicker } from './query/Pickers';
 
 type Props = QueryEditorProps<DataSource, SLOGuardQuery, SLOGuardOptions, SLOGuardVariableQuery>;
@@ -20,7 +20,7 @@ const KINDS: Array<{ value: Kind; label: string; description: string }> = [
  * which may be another variable ($service) so the SLO list follows the service picked.
  */
 export function VariableQueryEditor({ datasource, query, onChange }: Props) {
-  const kind: Kind = query.kind ?? 'services';
+  const kind: Kind = query.kind ?? DEFAULT_VARIABLE_QUERY.kind;
 
   return (
     <Stack direction="column" gap={1}>

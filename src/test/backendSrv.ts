@@ -2,7 +2,7 @@ import { BackendSrv, BackendSrvRequest, FetchError, FetchResponse, setBackendSrv
 import { lastValueFrom, Observable, of, throwError } from 'rxjs';
 
 /** A handler answers one request: with data, or by throwing a fetchError. */
-export type Handler = (request: BackendSrvRequest) => unknown;
+type Handler = (request: BackendSrvRequest) => unknown;
 
 /**
  * FakeBackendSrv stands in for Grafana's backend server at the HTTP boundary: every request goes

@@ -5,7 +5,7 @@ import { DataSource } from '../datasource';
 import { SLOGuardOptions } from '../types';
 
 /** testInstanceSettings are the settings of the SLOGuard data source the tests talk to (uid "sloguard"). */
-export const testInstanceSettings = {
+const testInstanceSettings = {
   uid: 'sloguard',
   type: 'sloguard-slo-datasource',
   name: 'SLOGuard',

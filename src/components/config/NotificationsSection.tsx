@@ -24,7 +24,7 @@ const SMTP_TLS_MODES: Array<ComboboxOption<SMTPTLSMode>> = [
 ];
 
 /** region tells which PagerDuty region an endpoint is: unset is the US region. */
-export function region(endpoint: string | undefined): Region {
+function region(endpoint: string | undefined): Region {
   if (!endpoint) {
     return 'us';
   }

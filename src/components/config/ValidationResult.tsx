@@ -5,7 +5,7 @@ import { Diagnostic } from '../../types';
 import { ValidationState } from './useSLOValidation';
 
 /** position is where a diagnostic points, as the editor counts (1-based). */
-export function position(d: Diagnostic): string {
+function position(d: Diagnostic): string {
   if (!d.line) {
     return '';
   }

@@ -1,7 +1,7 @@
 import { DEFAULT_SLI_WINDOW, QueryType, SLOGuardQuery } from '../../types';
 
 /** A query type as the picker shows it, with a one-line explanation. */
-export interface QueryTypeInfo {
+interface QueryTypeInfo {
   value: QueryType;
   label: string;
   description: string;
@@ -35,7 +35,7 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
 ];
 
 /** The windows of the fast_burn (1h, 5m) and slow_burn (6h, 30m) alert rules. */
-export const DEFAULT_BURN_RATE_QUERY_WINDOWS = ['5m', '30m', '1h', '6h'];
+const DEFAULT_BURN_RATE_QUERY_WINDOWS = ['5m', '30m', '1h', '6h'];
 
 /** What picking a query type sets, beyond queryType: the options of that type, at their defaults. */
 const TYPE_DEFAULTS: Partial<Record<QueryType, Partial<SLOGuardQuery>>> = {

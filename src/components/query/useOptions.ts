@@ -3,7 +3,7 @@ import { ComboboxOption } from '@grafana/ui';
 import { getTemplateSrv } from '@grafana/runtime';
 
 import type { DataSource } from '../../datasource';
-import { resourceErrorMessage } from '../../resources';
+import { resourceErrorMessage, sloNamesOnce } from '../../resources';
 import { SLOInfo } from '../../types';
 
 /** Options loaded from a resource, and the error when loading failed. */
@@ -70,13 +70,7 @@ export function useSLOOptions(datasource: DataSource, service: string | undefine
   return useOptions(
     async () => {
       const slos = await datasource.getSLOs(service);
-      const byName = new Map<string, ComboboxOption<string>>();
-      for (const s of slos) {
-        if (!byName.has(s.slo)) {
-          byName.set(s.slo, { value: s.slo, label: s.slo, description: sloDescription(s) });
-        }
-      }
-      return [...byName.values()];
+      return sloNamesOnce(slos).map((s) => ({ value: s.slo, label: s.slo, description: sloDescription(s) }));
     },
     `${datasource.uid}/${service ?? ''}`
   );
